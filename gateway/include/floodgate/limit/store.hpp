@@ -1,0 +1,49 @@
+#pragma once
+
+#include <span>
+#include <string_view>
+#include <utility>
+
+#include <boost/asio/any_completion_handler.hpp>
+#include <boost/asio/async_result.hpp>
+#include <boost/system/error_code.hpp>
+
+#include <floodgate/limit/limit_spec.hpp>
+#include <floodgate/limit/verdict.hpp>
+
+namespace floodgate::limit {
+
+/// Completion signature of every store check.
+using check_signature = void(boost::system::error_code, verdict);
+
+/// Where limit state lives: process memory (memory_store) or Redis (redis_store).
+///
+/// A store decides all limits of one key at once, atomically: either every
+/// limit allows and each consumes one request, or the check is denied and no
+/// limit consumes anything.
+class store {
+ public:
+  virtual ~store() = default;
+
+  /// Checks `limits` for `key` (already namespaced by the caller, e.g. "route:client").
+  ///
+  /// `limits` must stay alive until completion. The handler is never invoked
+  /// inline from this call: it runs later on the handler's associated executor.
+  /// Errors (Redis unavailable, timeout, script error) come as error_code with
+  /// a default verdict. Thread safe.
+  template <typename CompletionToken>
+  auto async_check(std::string_view key, std::span<const limit_spec> limits,
+                   CompletionToken&& token) {
+    return boost::asio::async_initiate<CompletionToken, check_signature>(
+        [this](auto handler, std::string_view k, std::span<const limit_spec> l) {
+          do_check(k, l, boost::asio::any_completion_handler<check_signature>(std::move(handler)));
+        },
+        token, key, limits);
+  }
+
+ private:
+  virtual void do_check(std::string_view key, std::span<const limit_spec> limits,
+                        boost::asio::any_completion_handler<check_signature> handler) = 0;
+};
+
+}  // namespace floodgate::limit
