@@ -1,0 +1,162 @@
+-- floodgate analytics schema (PostgreSQL >= 12). Idempotent: apply it as often as you like,
+--   psql "postgresql://floodgate:floodgate@127.0.0.1:5432/floodgate" -v ON_ERROR_STOP=1 -f schema/schema.sql
+--
+-- Layout
+--   decision_events          one row per decision (SPEC columns), partitioned by day (UTC):
+--                            decision_events_pYYYYMMDD + decision_events_default (safety net)
+--   decision_rollup_minute   requests, latency sum and latency histogram per minute/route/decision
+--   blocked_clients_minute   decision 'blocked' per minute/route/client
+--   floodgate_settings       operator settings (retention)
+--
+-- The rollups are written by the analytics writer in the same transaction as the COPY of
+-- the raw events, so they always agree with decision_events and a retried batch can never
+-- count twice. The dashboard reads only the rollups.
+--
+-- Retention: floodgate_drop_partitions() drops daily partitions (and rollup rows) older
+-- than the 'retention' setting, default 14 days. The gateway's writer calls it hourly and
+-- floodgate_ensure_partitions() at start and hourly. To change retention:
+--   UPDATE floodgate_settings SET value = '30 days' WHERE key = 'retention';
+-- To run it by hand (returns the number of partitions dropped):
+--   SELECT floodgate_drop_partitions();            -- uses the setting
+--   SELECT floodgate_drop_partitions('3 days');    -- explicit
+
+SET client_min_messages = warning;
+
+CREATE TABLE IF NOT EXISTS decision_events (
+  ts          timestamptz      NOT NULL,
+  gateway_id  text             NOT NULL,
+  route       text             NOT NULL,
+  client_key  text             NOT NULL,
+  method      text             NOT NULL,
+  path        text             NOT NULL,
+  decision    text             NOT NULL,
+  algorithm   text,            -- NULL when the route has no limits
+  status      integer          NOT NULL,
+  latency_ms  double precision NOT NULL
+) PARTITION BY RANGE (ts);
+
+-- Rows whose day has no partition land here instead of failing the whole batch.
+-- floodgate_ensure_partitions() moves them out when it creates their day.
+CREATE TABLE IF NOT EXISTS decision_events_default PARTITION OF decision_events DEFAULT;
+
+-- Inserts must stay cheap: BRIN on ts (tiny, rows arrive in time order) and one btree for
+-- per-route drill-downs. The dashboard does not read raw events; the rollups serve it.
+CREATE INDEX IF NOT EXISTS decision_events_ts_brin ON decision_events USING brin (ts);
+CREATE INDEX IF NOT EXISTS decision_events_route_ts ON decision_events (route, ts);
+
+CREATE TABLE IF NOT EXISTS decision_rollup_minute (
+  minute          timestamptz      NOT NULL,
+  route           text             NOT NULL,
+  decision        text             NOT NULL,
+  requests        bigint           NOT NULL,
+  latency_sum_ms  double precision NOT NULL,
+  -- Counts per latency bucket; bounds in analytics/include/floodgate/analytics/latency_buckets.hpp
+  -- {0.5, 1, 2.5, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, +inf} ms.
+  latency_buckets bigint[]         NOT NULL,
+  PRIMARY KEY (minute, route, decision)
+);
+
+CREATE TABLE IF NOT EXISTS blocked_clients_minute (
+  minute     timestamptz NOT NULL,
+  route      text        NOT NULL,
+  client_key text        NOT NULL,
+  blocked    bigint      NOT NULL,
+  PRIMARY KEY (minute, route, client_key)
+);
+-- Top blocked clients over a window scan by minute without the route in front.
+CREATE INDEX IF NOT EXISTS blocked_clients_minute_minute ON blocked_clients_minute (minute);
+
+CREATE TABLE IF NOT EXISTS floodgate_settings (
+  key   text PRIMARY KEY,
+  value text NOT NULL
+);
+-- DO NOTHING: re-applying the schema keeps an operator's value.
+INSERT INTO floodgate_settings (key, value) VALUES ('retention', '14 days')
+  ON CONFLICT (key) DO NOTHING;
+
+-- Element-wise sum of two histograms; a missing or shorter side counts as zeros.
+CREATE OR REPLACE FUNCTION floodgate_add_buckets(a bigint[], b bigint[])
+RETURNS bigint[] LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT coalesce(array_agg(coalesce(x, 0) + coalesce(y, 0) ORDER BY i), '{}'::bigint[])
+  FROM unnest(coalesce(a, '{}'::bigint[]), coalesce(b, '{}'::bigint[])) WITH ORDINALITY AS t(x, y, i)
+$$;
+
+-- Creates the daily partitions for first_day .. first_day + days_ahead (UTC days); existing
+-- ones are kept. Rows of those days already sitting in the default partition are moved
+-- into the new partition. Returns the number of partitions created.
+CREATE OR REPLACE FUNCTION floodgate_ensure_partitions(
+  days_ahead integer DEFAULT 7,
+  first_day date DEFAULT (now() AT TIME ZONE 'UTC')::date)
+RETURNS integer LANGUAGE plpgsql AS $$
+DECLARE
+  d date;
+  part text;
+  lower_bound timestamptz;
+  upper_bound timestamptz;
+  created integer := 0;
+BEGIN
+  -- Several gateways start at once: serialise partition maintenance between them.
+  PERFORM pg_advisory_xact_lock(hashtext('floodgate_partitions'));
+  FOR offset_days IN 0 .. greatest(days_ahead, 0) LOOP
+    d := first_day + offset_days;
+    part := 'decision_events_p' || to_char(d, 'YYYYMMDD');
+    CONTINUE WHEN to_regclass(quote_ident(part)) IS NOT NULL;
+    lower_bound := d::timestamp AT TIME ZONE 'UTC';
+    upper_bound := (d + 1)::timestamp AT TIME ZONE 'UTC';
+    IF EXISTS (SELECT 1 FROM decision_events_default
+               WHERE ts >= lower_bound AND ts < upper_bound) THEN
+      -- A new partition may not overlap rows in the default one: build it standalone,
+      -- move the rows over, then attach (which also creates its indexes).
+      EXECUTE format('CREATE TABLE %I (LIKE decision_events INCLUDING DEFAULTS)', part);
+      EXECUTE format('WITH moved AS (DELETE FROM decision_events_default
+                        WHERE ts >= %L AND ts < %L RETURNING *)
+                      INSERT INTO %I SELECT * FROM moved', lower_bound, upper_bound, part);
+      EXECUTE format('ALTER TABLE decision_events ATTACH PARTITION %I FOR VALUES FROM (%L) TO (%L)',
+                     part, lower_bound, upper_bound);
+    ELSE
+      EXECUTE format('CREATE TABLE %I PARTITION OF decision_events FOR VALUES FROM (%L) TO (%L)',
+                     part, lower_bound, upper_bound);
+    END IF;
+    created := created + 1;
+  END LOOP;
+  RETURN created;
+END
+$$;
+
+-- Drops daily partitions whose whole day is older than now() - retention, and deletes
+-- older rows from the default partition and the rollups. NULL retention = the
+-- 'retention' setting. Returns the number of partitions dropped.
+CREATE OR REPLACE FUNCTION floodgate_drop_partitions(retention interval DEFAULT NULL)
+RETURNS integer LANGUAGE plpgsql AS $$
+DECLARE
+  keep_from timestamptz;
+  part record;
+  dropped integer := 0;
+BEGIN
+  keep_from := now() - coalesce(retention,
+                                (SELECT value::interval FROM floodgate_settings WHERE key = 'retention'),
+                                interval '14 days');
+  PERFORM pg_advisory_xact_lock(hashtext('floodgate_partitions'));
+  FOR part IN
+    SELECT c.relname
+    FROM pg_inherits i
+    JOIN pg_class c ON c.oid = i.inhrelid
+    WHERE i.inhparent = 'decision_events'::regclass
+      AND c.relname ~ '^decision_events_p[0-9]{8}$'
+  LOOP
+    -- The partition's upper bound is the start of the next UTC day.
+    IF (to_date(substr(part.relname, 18), 'YYYYMMDD') + 1)::timestamp AT TIME ZONE 'UTC'
+       <= keep_from THEN
+      EXECUTE format('DROP TABLE %I', part.relname);
+      dropped := dropped + 1;
+    END IF;
+  END LOOP;
+  DELETE FROM decision_events_default WHERE ts < keep_from;
+  DELETE FROM decision_rollup_minute WHERE minute < keep_from;
+  DELETE FROM blocked_clients_minute WHERE minute < keep_from;
+  RETURN dropped;
+END
+$$;
+
+-- Today and the next 7 days, so the first events land in a daily partition.
+DO $$ BEGIN PERFORM floodgate_ensure_partitions(); END $$;
