@@ -1,0 +1,89 @@
+# shellcheck shell=bash
+# Helpers shared by run-stack.sh, stop-stack.sh, walkthrough.sh and bench/run.sh:
+# loopback ports, readiness polling, and stopping processes by PID.
+# Source it; it defines functions only.
+
+# log MESSAGE...: a prefixed line on stderr, so stdout stays clean for callers.
+log() { echo "[${FLOODGATE_LOG_TAG:-floodgate}] $*" >&2; }
+
+die() {
+  log "error: $*"
+  exit 1
+}
+
+# port_in_use PORT: true when something accepts TCP connections on 127.0.0.1:PORT.
+port_in_use() {
+  (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
+}
+
+# pick_port PREFERRED: PREFERRED when it is free, otherwise a free port from the
+# ephemeral-adjacent range 20000-59999. Ports handed out earlier in this shell are
+# remembered, so two calls never return the same port before either is bound.
+_picked_ports=" "
+pick_port() {
+  local preferred="${1:-}" port tries=0
+  if [[ -n "$preferred" && "$_picked_ports" != *" $preferred "* ]] && ! port_in_use "$preferred"; then
+    port="$preferred"
+  else
+    while :; do
+      port=$((20000 + RANDOM % 40000))
+      [[ "$_picked_ports" == *" $port "* ]] || port_in_use "$port" || break
+      ((++tries < 200)) || die "no free port found"
+    done
+  fi
+  _picked_ports+="$port "
+  echo "$port"
+}
+
+# wait_for_port PORT SECONDS: polls until 127.0.0.1:PORT accepts connections.
+wait_for_port() {
+  local port="$1" deadline=$((SECONDS + $2))
+  until port_in_use "$port"; do
+    ((SECONDS < deadline)) || return 1
+    sleep 0.1
+  done
+}
+
+# wait_for_http URL SECONDS: polls until URL answers 200.
+wait_for_http() {
+  local url="$1" deadline=$((SECONDS + $2))
+  until curl -fsS -o /dev/null --max-time 2 "$url" 2>/dev/null; do
+    ((SECONDS < deadline)) || return 1
+    sleep 0.2
+  done
+}
+
+# start_daemon NAME RUN_DIR CMD...: runs CMD in the background in its own session,
+# output to RUN_DIR/logs/NAME.log, PID to RUN_DIR/pids/NAME.pid.
+start_daemon() {
+  local name="$1" run_dir="$2"
+  shift 2
+  mkdir -p "$run_dir/logs" "$run_dir/pids"
+  setsid "$@" >"$run_dir/logs/$name.log" 2>&1 </dev/null &
+  echo $! >"$run_dir/pids/$name.pid"
+}
+
+# stop_pid PID [GRACE_SECONDS]: SIGTERM, wait, then SIGKILL. Only ever the given PID.
+stop_pid() {
+  local pid="$1" grace="${2:-10}" deadline
+  kill -0 "$pid" 2>/dev/null || return 0
+  kill -TERM "$pid" 2>/dev/null || return 0
+  deadline=$((SECONDS + grace))
+  while kill -0 "$pid" 2>/dev/null; do
+    if ((SECONDS >= deadline)); then
+      kill -KILL "$pid" 2>/dev/null || true
+      break
+    fi
+    sleep 0.1
+  done
+  # Reap it when it is our own child; harmless otherwise.
+  wait "$pid" 2>/dev/null || true
+}
+
+# stop_pidfile FILE [GRACE_SECONDS]: stop_pid on the PID in FILE, then remove FILE.
+stop_pidfile() {
+  local file="$1"
+  [[ -f "$file" ]] || return 0
+  stop_pid "$(<"$file")" "${2:-10}"
+  rm -f "$file"
+}
