@@ -1,0 +1,70 @@
+# shellcheck shell=bash
+# Number crunching for bench/run.sh: medians, wrk's BENCH line, h2load logs and
+# Prometheus histograms. Functions only; source it.
+
+# median V...: the middle value (mean of the two middle ones for an even count).
+median() {
+  printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END {
+    if (NR == 0) { print "nan"; exit }
+    if (NR % 2) print v[(NR + 1) / 2]; else printf "%.6g\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
+# bench_field FILE KEY: KEY's value on the "BENCH ..." line that wrk-report.lua wrote.
+bench_field() {
+  awk -v key="$2" '$1 == "BENCH" { for (i = 2; i <= NF; i++) { split($i, kv, "=");
+    if (kv[1] == key) { print kv[2]; exit } } }' "$1"
+}
+
+# h2load_latency LOG Q: the Q-quantile (0..1) of per-request latency in ms from an
+# h2load --log-file (columns: start µs, status, duration µs), nearest-rank.
+h2load_latency() {
+  cut -f3 "$1" | sort -n | awk -v q="$2" '{ v[NR] = $1 } END {
+    if (NR == 0) { print "nan"; exit }
+    i = int(q * NR + 0.999999); if (i < 1) i = 1; if (i > NR) i = NR
+    printf "%.3f\n", v[i] / 1000 }'
+}
+
+# h2load_non2xx LOG: how many requests in the log did not answer 2xx.
+h2load_non2xx() {
+  awk -F'\t' '$2 < 200 || $2 > 299 { n++ } END { print n + 0 }' "$1"
+}
+
+# metric_sum FILE NAME [LABEL_MATCH]: sum of every sample of NAME (exact series name)
+# whose labels contain LABEL_MATCH, e.g. 'decision="fail_open"'. 0 when absent.
+metric_sum() {
+  awk -v name="$2" -v match_label="${3:-}" '
+    $0 ~ /^#/ { next }
+    { series = $1; base = series; sub(/\{.*/, "", base) }
+    base == name && index(series, match_label) { s += $NF }
+    END { printf "%.0f\n", s + 0 }' "$1"
+}
+
+# histogram_quantile FILE NAME Q: like PromQL's histogram_quantile over NAME_bucket
+# (one unlabelled histogram), linear inside the bucket; result in milliseconds.
+histogram_quantile() {
+  awk -v name="$2_bucket" -v q="$3" '
+    index($1, name "{") == 1 {
+      le = $1; sub(/.*le="/, "", le); sub(/".*/, "", le)
+      n++; bound[n] = (le == "+Inf") ? -1 : le + 0; count[n] = $NF + 0 }
+    END {
+      if (n == 0 || count[n] == 0) { print "nan"; exit }
+      rank = q * count[n]; prev_b = 0; prev_c = 0
+      for (i = 1; i <= n; i++) {
+        if (count[i] >= rank) {
+          if (bound[i] < 0) { printf ">%.3f\n", prev_b * 1000; exit }
+          f = (count[i] > prev_c) ? (rank - prev_c) / (count[i] - prev_c) : 1
+          printf "%.3f\n", (prev_b + (bound[i] - prev_b) * f) * 1000; exit }
+        prev_b = bound[i]; prev_c = count[i] } }' "$1"
+}
+
+# redis_calls PORT COMMAND: calls of COMMAND since the last CONFIG RESETSTAT.
+redis_calls() {
+  redis-cli -p "$1" INFO commandstats | tr -d '\r' |
+    awk -F'[:=,]' -v cmd="cmdstat_$2" '$1 == cmd { print $3; found = 1 } END { if (!found) print 0 }'
+}
+
+# ratio A B: A/B to two decimals, or "-" when either is missing.
+ratio() {
+  awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || a == "nan" || b == "nan" || b == 0) print "-";
+    else printf "%.2f\n", a / b }'
+}

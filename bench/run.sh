@@ -1,0 +1,245 @@
+#!/usr/bin/env bash
+# floodgate benchmark: one run, every target interleaved round-robin, medians reported.
+#
+#   (a) direct      the backend itself (NGINX `return 200`, the fastest backend here)
+#   (b) nginx       NGINX proxy_pass with upstream keep-alive
+#   (c) limit_req   NGINX proxy_pass + limit_req (rate high enough that nothing is denied)
+#   (d) fg-memory   floodgate, one token-bucket limit in process memory
+#   (e) fg-redis-1  floodgate, one token-bucket limit in Redis
+#   (f) fg-redis-2  floodgate, a route with two limits in Redis (still one EVALSHA)
+#   (g) nginx-lua   NGINX + Lua making one EVALSHA per request against the same Redis
+#
+# Throughput: wrk -t2 -cC -dDs --latency per target per round. Latency at a fixed
+# 2,000 req/s: h2load --h1 -c4 --rps 500 -D 10 per target per round. Also checks, for
+# the Redis targets, EVALSHA calls per request (INFO commandstats) and, for floodgate,
+# the limiter's p99 and fail_open count from /metrics: a run that failed open, or got
+# any non-2xx answer, is marked INVALID. Loopback only; every server is stopped by PID.
+#
+# Options: --rounds N (3) --duration S (10) --connections C (64) --workers W (1: NGINX
+# workers = floodgate threads) --fixed-rounds N (2, 0 skips the fixed-rate part)
+# --targets a,b,... (names above) --quick (1 round of 3 s, for a smoke test).
+# Results: bench/results/<timestamp>/ (raw output, table.md). Needs scripts/install-deps.sh --bench.
+set -euo pipefail
+
+repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$repo_root"
+# shellcheck source=scripts/lib/common.sh
+source scripts/lib/common.sh
+# shellcheck source=bench/lib.sh
+source bench/lib.sh
+export FLOODGATE_LOG_TAG=bench
+
+rounds=3 duration=10 connections=64 workers=1 fixed_rounds=2
+targets="direct,nginx,limit_req,fg-memory,fg-redis-1,fg-redis-2,nginx-lua"
+while (($#)); do
+  case "$1" in
+    --rounds) rounds="$2"; shift ;;
+    --duration) duration="$2"; shift ;;
+    --connections) connections="$2"; shift ;;
+    --workers) workers="$2"; shift ;;
+    --fixed-rounds) fixed_rounds="$2"; shift ;;
+    --targets) targets="$2"; shift ;;
+    --quick) rounds=1 duration=3 fixed_rounds=1 ;;
+    -h | --help) sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) die "unknown option '$1' (see --help)" ;;
+  esac
+  shift
+done
+IFS=, read -r -a target_list <<<"$targets"
+
+build_dir="${FLOODGATE_BUILD_DIR:-build}"
+floodgate_bin="$build_dir/bin/floodgate"
+[[ "$build_dir" == /* ]] || floodgate_bin="$repo_root/$floodgate_bin"
+for tool in wrk h2load nginx redis-server redis-cli curl; do
+  command -v "$tool" >/dev/null || die "$tool not found: run scripts/install-deps.sh --bench"
+done
+
+results="$repo_root/bench/results/$(date +%Y%m%d-%H%M%S)"
+mkdir -p "$results"
+# NGINX workers drop to `nobody` when we are root: they must be able to read the
+# Lua files and write the temp paths under the work dir.
+work="$(mktemp -d /tmp/floodgate-bench.XXXXXX)"
+chmod 755 "$work"
+mkdir -p "$work/tmp" && chmod 777 "$work/tmp"
+
+pids=()
+cleanup() {
+  local pid
+  for pid in "${pids[@]}"; do stop_pid "$pid" 5; done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# render TEMPLATE OUT VAR=VALUE...: copies TEMPLATE replacing each @VAR@.
+render() {
+  local template="$1" out="$2" pair args=()
+  shift 2
+  for pair in "$@"; do args+=(-e "s|@${pair%%=*}@|${pair#*=}|g"); done
+  sed "${args[@]}" "$template" >"$out"
+}
+
+# spawn NAME CMD...: a server in the background, logged under the results dir.
+spawn() {
+  local name="$1"
+  shift
+  "$@" >"$results/$name.log" 2>&1 </dev/null &
+  pids+=($!)
+}
+
+has_target() { [[ ",$targets," == *",$1,"* ]]; }
+needs_redis() { has_target fg-redis-1 || has_target fg-redis-2 || has_target nginx-lua; }
+
+backend_port=$(pick_port)
+proxy_port=$(pick_port)
+limit_req_port=$(pick_port)
+memory_port=$(pick_port)
+redis_port=$(pick_port)
+redis1_port=$(pick_port)
+redis2_port=$(pick_port)
+lua_port=$(pick_port)
+
+# --- servers -------------------------------------------------------------------
+render bench/templates/nginx-backend.conf "$work/nginx-backend.conf" \
+  WORK="$work" BACKEND_PORT="$backend_port" BACKEND_WORKERS="$workers"
+spawn nginx-backend nginx -p "$work" -c "$work/nginx-backend.conf" -g "daemon off;"
+wait_for_port "$backend_port" 10 || die "backend NGINX did not start (see $results/nginx-backend.log)"
+
+if has_target nginx || has_target limit_req; then
+  render bench/templates/nginx-proxy.conf "$work/nginx-proxy.conf" WORK="$work" \
+    WORKERS="$workers" BACKEND_PORT="$backend_port" PROXY_PORT="$proxy_port" \
+    LIMIT_REQ_PORT="$limit_req_port"
+  spawn nginx-proxy nginx -p "$work" -c "$work/nginx-proxy.conf" -g "daemon off;"
+  wait_for_port "$proxy_port" 10 || die "proxy NGINX did not start (see $results/nginx-proxy.log)"
+fi
+
+if needs_redis; then
+  spawn redis redis-server --bind 127.0.0.1 --port "$redis_port" --save "" --appendonly no \
+    --dir "$work"
+  wait_for_port "$redis_port" 10 || die "redis-server did not start"
+fi
+
+start_floodgate() { # NAME PORT TEMPLATE
+  [[ -x "$floodgate_bin" ]] || die "$floodgate_bin missing: run scripts/build.sh"
+  BENCH_LISTEN_PORT="$2" BENCH_WORKERS="$workers" BENCH_BACKEND_PORT="$backend_port" \
+    BENCH_REDIS_PORT="$redis_port" spawn "$1" "$floodgate_bin" --config "bench/templates/$3"
+  wait_for_http "http://127.0.0.1:$2/health" 20 || die "$1 did not start (see $results/$1.log)"
+}
+has_target fg-memory && start_floodgate fg-memory "$memory_port" floodgate-memory.yaml
+has_target fg-redis-1 && start_floodgate fg-redis-1 "$redis1_port" floodgate-redis.yaml
+has_target fg-redis-2 && start_floodgate fg-redis-2 "$redis2_port" floodgate-redis.yaml
+
+if has_target nginx-lua; then
+  # The distributed peer, written with the Redis store (bench/nginx-lua-redis/).
+  lua_dir="$repo_root/bench/nginx-lua-redis"
+  [[ -f "$lua_dir/nginx.conf.in" ]] || die "$lua_dir/nginx.conf.in missing"
+  render "$lua_dir/nginx.conf.in" "$work/nginx-lua.conf" WORK="$work" WORKERS="$workers" \
+    BACKEND_PORT="$backend_port" LISTEN_PORT="$lua_port" REDIS_PORT="$redis_port" \
+    LUA_DIR="$lua_dir"
+  spawn nginx-lua nginx -p "$work" -c "$work/nginx-lua.conf" -g "daemon off;"
+  wait_for_port "$lua_port" 10 || die "NGINX+Lua did not start (see $results/nginx-lua.log)"
+fi
+
+url_of() {
+  case "$1" in
+    direct) echo "http://127.0.0.1:$backend_port/" ;;
+    nginx) echo "http://127.0.0.1:$proxy_port/" ;;
+    limit_req) echo "http://127.0.0.1:$limit_req_port/" ;;
+    fg-memory) echo "http://127.0.0.1:$memory_port/" ;;
+    fg-redis-1) echo "http://127.0.0.1:$redis1_port/one" ;;
+    fg-redis-2) echo "http://127.0.0.1:$redis2_port/two" ;;
+    nginx-lua) echo "http://127.0.0.1:$lua_port/" ;;
+    *) die "unknown target '$1'" ;;
+  esac
+}
+uses_redis() { [[ "$1" == fg-redis-* || "$1" == nginx-lua ]]; }
+
+# --- throughput ------------------------------------------------------------------
+log "results in $results; warming up"
+for t in "${target_list[@]}"; do
+  wrk -t2 -c"$connections" -d2s "$(url_of "$t")" >"$results/warmup-$t.txt" 2>&1 ||
+    die "warm-up of $t failed"
+done
+
+declare -A rps p50 p99 non2xx evalsha_ratio
+for ((round = 1; round <= rounds; round++)); do
+  for t in "${target_list[@]}"; do
+    out="$results/wrk-$t-round$round.txt"
+    uses_redis "$t" && redis-cli -p "$redis_port" CONFIG RESETSTAT >/dev/null
+    wrk -t2 -c"$connections" -d"${duration}s" --latency -s bench/wrk-report.lua \
+      "$(url_of "$t")" >"$out" 2>&1 || die "wrk against $t failed (see $out)"
+    requests=$(bench_field "$out" requests)
+    rps[$t]+="$(bench_field "$out" rps) "
+    p50[$t]+="$(bench_field "$out" p50_us) "
+    p99[$t]+="$(bench_field "$out" p99_us) "
+    non2xx[$t]=$((${non2xx[$t]:-0} + $(bench_field "$out" non2xx) + $(bench_field "$out" socket_errors)))
+    if uses_redis "$t"; then
+      calls=$(redis_calls "$redis_port" evalsha)
+      echo "evalsha_calls=$calls requests=$requests" >>"$out"
+      evalsha_ratio[$t]+="$(ratio "$calls" "$requests") "
+    fi
+    log "round $round/$rounds $t: $(bench_field "$out" rps) req/s"
+  done
+done
+
+# Limiter decision latency and fail-open count, from each floodgate's own /metrics.
+declare -A limiter_p99 fail_open
+for t in fg-memory fg-redis-1 fg-redis-2; do
+  has_target "$t" || continue
+  case "$t" in fg-memory) port=$memory_port ;; fg-redis-1) port=$redis1_port ;; *) port=$redis2_port ;; esac
+  curl -fsS "http://127.0.0.1:$port/metrics" >"$results/metrics-$t.txt"
+  limiter_p99[$t]=$(histogram_quantile "$results/metrics-$t.txt" floodgate_limiter_duration_seconds 0.99)
+  fail_open[$t]=$(metric_sum "$results/metrics-$t.txt" floodgate_requests_total 'decision="fail_open"')
+done
+
+# --- fixed rate: 4 connections x 500 req/s = 2,000 req/s -----------------------------
+declare -A fixed_p50 fixed_p99
+for ((round = 1; round <= fixed_rounds; round++)); do
+  for t in "${target_list[@]}"; do
+    log_file="$results/h2load-$t-round$round.log"
+    h2load --h1 -c4 --rps 500 -D 10 --log-file="$log_file" "$(url_of "$t")" \
+      >"$results/h2load-$t-round$round.txt" 2>&1 || die "h2load against $t failed"
+    fixed_p50[$t]+="$(h2load_latency "$log_file" 0.50) "
+    fixed_p99[$t]+="$(h2load_latency "$log_file" 0.99) "
+    non2xx[$t]=$((${non2xx[$t]:-0} + $(h2load_non2xx "$log_file")))
+    log "fixed-rate round $round/$fixed_rounds $t: p50 $(h2load_latency "$log_file" 0.50) ms"
+  done
+done
+
+# --- report ----------------------------------------------------------------------
+med() { local v; read -r -a v <<<"$1"; ((${#v[@]})) && median "${v[@]}" || echo nan; }
+us_to_ms() { awk -v v="$1" 'BEGIN { if (v == "nan") print "-"; else printf "%.2f\n", v / 1000 }'; }
+direct_rps=$(med "${rps[direct]:-}")
+nginx_rps=$(med "${rps[nginx]:-}")
+direct_fixed_p50=$(med "${fixed_p50[direct]:-}")
+direct_fixed_p99=$(med "${fixed_p99[direct]:-}")
+added() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "nan" || b == "nan" || a == "" || b == "") print "-"; else printf "%+.2f\n", a - b }'; }
+
+table="$results/table.md"
+{
+  echo "| target | req/s | p50 ms | p99 ms | × nginx (b) | × direct (a) | 2k req/s p50 / p99 ms (added vs a) | evalsha/req | limiter p99 ms | fail_open | valid |"
+  echo "| --- | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | --- |"
+  for t in "${target_list[@]}"; do
+    r=$(med "${rps[$t]}")
+    fp50=$(med "${fixed_p50[$t]:-}")
+    fp99=$(med "${fixed_p99[$t]:-}")
+    fixed="-"
+    if ((fixed_rounds > 0)); then
+      fixed="$fp50 / $fp99 ($(added "$fp50" "$direct_fixed_p50") / $(added "$fp99" "$direct_fixed_p99"))"
+    fi
+    valid=yes
+    ((${non2xx[$t]:-0} == 0)) || valid="INVALID: ${non2xx[$t]} non-2xx/errors"
+    [[ "${fail_open[$t]:-0}" == 0 ]] || valid="INVALID: ${fail_open[$t]} fail_open"
+    printf '| %s | %.0f | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$t" "$r" \
+      "$(us_to_ms "$(med "${p50[$t]}")")" "$(us_to_ms "$(med "${p99[$t]}")")" \
+      "$(ratio "$r" "$nginx_rps")" "$(ratio "$r" "$direct_rps")" "$fixed" \
+      "$(med "${evalsha_ratio[$t]:-}" | sed 's/^nan$/-/')" "${limiter_p99[$t]:--}" "${fail_open[$t]:--}" "$valid"
+  done
+  echo
+  echo "Machine: $(nproc) cores, $(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)," \
+    "$(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo); $(date -u +%Y-%m-%d)."
+  echo "Command: bench/run.sh --rounds $rounds --duration $duration --connections $connections" \
+    "--workers $workers --fixed-rounds $fixed_rounds (wrk -t2 -c$connections -d${duration}s;" \
+    "h2load --h1 -c4 --rps 500 -D 10); medians of $rounds interleaved rounds."
+} >"$table"
+cat "$table"
