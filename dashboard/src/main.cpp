@@ -1,0 +1,112 @@
+// floodgate-dashboard: the page and JSON API over the analytics in PostgreSQL.
+// Composition root: command line, configuration, the pool, the server, signals.
+#include <cstdlib>
+#include <iostream>
+#include <string_view>
+#include <thread>
+#include <vector>
+
+#include <spdlog/spdlog.h>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/address.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/thread_pool.hpp>
+
+#include "command_line.hpp"
+#include "config/loader.hpp"
+#include "db_pool.hpp"
+#include "http_server.hpp"
+#include "router.hpp"
+
+namespace {
+
+namespace net = boost::asio;
+using namespace floodgate;
+
+// Requests are served by this many worker threads, each with at most one PostgreSQL
+// connection in use: queries are short, so a few are plenty for a dashboard.
+constexpr std::size_t worker_threads = 4;
+
+int run(const std::string& config_path) {
+  config::config_ptr cfg;
+  try {
+    cfg = config::load_file(config_path);
+  } catch (const config::config_error& e) {
+    for (const auto& p : e.problems()) std::cerr << p.to_string() << '\n';
+    return EXIT_FAILURE;
+  }
+  if (!cfg->analytics || cfg->analytics->postgres.empty()) {
+    std::cerr << config_path
+              << ": analytics.postgres is not set: the dashboard has no database to read\n";
+    return EXIT_FAILURE;
+  }
+
+  // Bound the wait for an unreachable server (the URI may still set its own).
+  ::setenv("PGCONNECT_TIMEOUT", "3", 0);
+
+  const auto& listen = cfg->dashboard.listen;
+  boost::system::error_code ec;
+  const auto address = net::ip::make_address(listen.host, ec);
+  if (ec) {
+    std::cerr << config_path << ": dashboard.listen: '" << listen.to_string()
+              << "' is not an IP address and port\n";
+    return EXIT_FAILURE;
+  }
+
+  net::io_context io(1);
+  net::thread_pool workers(worker_threads);
+  dashboard::db_pool pool(cfg->analytics->postgres, worker_threads);
+  dashboard::router routes(pool);
+  std::unique_ptr<dashboard::http_server> server;
+  try {
+    server = std::make_unique<dashboard::http_server>(
+        io, workers, net::ip::tcp::endpoint(address, listen.port),
+        [&routes](std::string_view method, std::string_view target) {
+          return routes.handle(method, target);
+        });
+  } catch (const boost::system::system_error& e) {
+    spdlog::error("cannot listen on {}: {}", listen.to_string(), e.code().message());
+    return EXIT_FAILURE;
+  }
+  server->start();
+  spdlog::info("floodgate-dashboard {} listening on http://{}", FLOODGATE_VERSION,
+               listen.to_string());
+
+  net::signal_set signals(io, SIGINT, SIGTERM);
+  signals.async_wait([&](const boost::system::error_code& e, int sig) {
+    if (e) return;
+    spdlog::info("signal {}: stopping", sig);
+    server->stop();
+    io.stop();
+  });
+  io.run();
+  workers.join();
+  return EXIT_SUCCESS;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const std::vector<std::string_view> args(argv + 1, argv + argc);
+  const auto opts = dashboard::parse_command_line(args);
+  if (!opts) {
+    std::cerr << "floodgate-dashboard: " << opts.error() << "\n\n" << dashboard::usage();
+    return EXIT_FAILURE;
+  }
+  switch (opts->what) {
+    case dashboard::options::action::help:
+      std::cout << dashboard::usage();
+      return EXIT_SUCCESS;
+    case dashboard::options::action::version:
+      std::cout << "floodgate-dashboard " << FLOODGATE_VERSION << '\n';
+      return EXIT_SUCCESS;
+    case dashboard::options::action::run:
+      break;
+  }
+  try {
+    return run(opts->config_path);
+  } catch (const std::exception& e) {
+    spdlog::critical("{}", e.what());
+    return EXIT_FAILURE;
+  }
+}

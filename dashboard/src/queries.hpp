@@ -1,0 +1,48 @@
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include <pqxx/connection>
+
+#include "stats.hpp"
+
+namespace floodgate::dashboard {
+
+/// The minutes a window covers, in Unix epoch seconds (both ends are minute starts,
+/// inclusive). A window of N minutes is the current, still filling, minute and the
+/// N-1 before it, by PostgreSQL's clock, so every endpoint sees the same minutes.
+struct minute_range {
+  std::int64_t first = 0;
+  std::int64_t last = 0;
+};
+
+/// The read queries behind the API. Each function runs one read-only transaction on
+/// `c` and throws pqxx exceptions on failure. They read only the per-minute rollups
+/// (decision_rollup_minute, blocked_clients_minute), never raw events, so their cost
+/// grows with window x routes, not with traffic.
+
+/// Per-route counts and latency histograms over the window, ordered by route name.
+[[nodiscard]] std::vector<route_stats> query_routes(pqxx::connection& c,
+                                                    std::chrono::seconds window);
+
+/// The `limit` (client, route) pairs with the most `blocked` decisions (fail_closed is
+/// not a client's fault and not counted), most first; ties by client key, then route.
+[[nodiscard]] std::vector<blocked_client> query_top_blocked(pqxx::connection& c,
+                                                            std::chrono::seconds window,
+                                                            std::size_t limit);
+
+/// Counts per step over the window, oldest first. Steps are aligned to multiples of
+/// `step` since the epoch (so a refresh does not shift them); every step from the
+/// one holding the window's first minute to the one holding its last is present,
+/// zeros included.
+[[nodiscard]] std::vector<series_point> query_timeseries(pqxx::connection& c,
+                                                         std::chrono::seconds window,
+                                                         std::chrono::seconds step);
+
+/// `SELECT 1`: true when PostgreSQL answers (throws when it cannot be reached).
+[[nodiscard]] bool query_ping(pqxx::connection& c);
+
+}  // namespace floodgate::dashboard
