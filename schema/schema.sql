@@ -66,6 +66,14 @@ CREATE TABLE IF NOT EXISTS blocked_clients_minute (
 -- Top blocked clients over a window scan by minute without the route in front.
 CREATE INDEX IF NOT EXISTS blocked_clients_minute_minute ON blocked_clients_minute (minute);
 
+-- One row per batch the writer committed, written in the batch's transaction. When the
+-- connection breaks during COMMIT the writer cannot know whether the batch landed; on
+-- retry it looks here first, so an in-doubt batch is never written twice. Kept one hour.
+CREATE TABLE IF NOT EXISTS floodgate_batches (
+  batch_id   text        PRIMARY KEY,
+  written_at timestamptz NOT NULL DEFAULT now()
+);
+
 CREATE TABLE IF NOT EXISTS floodgate_settings (
   key   text PRIMARY KEY,
   value text NOT NULL
@@ -154,6 +162,7 @@ BEGIN
   DELETE FROM decision_events_default WHERE ts < keep_from;
   DELETE FROM decision_rollup_minute WHERE minute < keep_from;
   DELETE FROM blocked_clients_minute WHERE minute < keep_from;
+  DELETE FROM floodgate_batches WHERE written_at < now() - interval '1 hour';
   RETURN dropped;
 END
 $$;

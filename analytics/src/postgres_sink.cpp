@@ -1,0 +1,204 @@
+// batch_sink for PostgreSQL: one transaction per batch = COPY of the raw events + upsert of
+// the minute rollups + a marker row, so rollups and events never disagree and a retried
+// batch is never counted twice.
+#include <floodgate/analytics/batch_sink.hpp>
+
+#include <array>
+#include <cmath>
+#include <cstdio>
+#include <initializer_list>
+#include <optional>
+#include <string>
+#include <tuple>
+
+#include <pqxx/pqxx>
+
+#include "copy_text.hpp"
+#include "rollup.hpp"
+
+namespace floodgate::analytics {
+namespace {
+
+const std::array<std::string, 10> event_columns{"ts",     "gateway_id", "route",    "client_key",
+                                                "method", "path",       "decision", "algorithm",
+                                                "status", "latency_ms"};
+
+std::string format_double(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.17g", v);
+  return buf;
+}
+
+// Text PostgreSQL accepts: the field itself when it is valid UTF-8 (the usual case,
+// no copy), else a cleaned copy kept in `scratch`.
+const std::string& clean(const std::string& s, std::string& scratch) {
+  if (is_valid_utf8(s)) return s;
+  scratch = to_valid_utf8(s);
+  return scratch;
+}
+
+// A string literal. Built by hand around esc(): pqxx's quote() trips a GCC 12 false
+// -Wrestrict warning in its header.
+std::string quote(pqxx::transaction_base& tx, const std::string& s) {
+  std::string scratch;
+  std::string literal(1, '\'');
+  literal += tx.esc(clean(s, scratch));
+  literal += '\'';
+  return literal;
+}
+
+std::string timestamp_literal(std::int64_t unix_seconds) {
+  std::string s(1, '\'');
+  s += format_timestamp(unix_seconds);
+  s += '\'';
+  return s;
+}
+
+std::string bucket_literal(const latency_histogram& h) {
+  std::string s = "'{";
+  for (std::size_t i = 0; i < h.size(); ++i) {
+    if (i != 0) s += ',';
+    s += std::to_string(h[i]);
+  }
+  return s + "}'";
+}
+
+// Appends "(v1,v2,...)"; the values are SQL literals already.
+void append_row(std::string& sql, std::initializer_list<std::string> values) {
+  sql += '(';
+  bool first = true;
+  for (const auto& v : values) {
+    if (!first) sql += ',';
+    first = false;
+    sql += v;
+  }
+  sql += ')';
+}
+
+void copy_events(pqxx::transaction_base& tx, std::span<const decision_event> events) {
+  pqxx::stream_to copy(tx, "decision_events", event_columns);
+  std::array<std::string, 6> scratch;
+  for (const auto& e : events) {
+    // A null const char* is written as \N: no algorithm (a route without limits) is NULL.
+    const char* algorithm = e.algorithm.empty() ? nullptr : e.algorithm.c_str();
+    if (algorithm != nullptr && !is_valid_utf8(e.algorithm)) {
+      scratch[5] = to_valid_utf8(e.algorithm);
+      algorithm = scratch[5].c_str();
+    }
+    copy << std::forward_as_tuple(format_timestamp(e.ts), clean(e.gateway_id, scratch[0]),
+                                  clean(e.route, scratch[1]), clean(e.client_key, scratch[2]),
+                                  clean(e.method, scratch[3]), clean(e.path, scratch[4]),
+                                  e.decision, algorithm, e.status, finite_latency(e.latency_ms));
+  }
+  copy.complete();
+}
+
+void upsert_rollups(pqxx::transaction_base& tx, const batch_rollups& r) {
+  if (!r.decisions.empty()) {
+    std::string sql =
+        "INSERT INTO decision_rollup_minute "
+        "(minute, route, decision, requests, latency_sum_ms, latency_buckets) VALUES ";
+    bool first = true;
+    for (const auto& [key, d] : r.decisions) {
+      const auto& [minute, route, decision] = key;
+      if (!first) sql += ',';
+      first = false;
+      append_row(sql, {timestamp_literal(minute), quote(tx, route), quote(tx, decision),
+                       std::to_string(d.requests), format_double(d.latency_sum_ms),
+                       bucket_literal(d.latency_buckets)});
+    }
+    sql +=
+        " ON CONFLICT (minute, route, decision) DO UPDATE SET"
+        " requests = decision_rollup_minute.requests + EXCLUDED.requests,"
+        " latency_sum_ms = decision_rollup_minute.latency_sum_ms + EXCLUDED.latency_sum_ms,"
+        " latency_buckets = floodgate_add_buckets(decision_rollup_minute.latency_buckets,"
+        " EXCLUDED.latency_buckets)";
+    tx.exec0(sql);
+  }
+  if (!r.blocked_clients.empty()) {
+    std::string sql =
+        "INSERT INTO blocked_clients_minute (minute, route, client_key, blocked) VALUES ";
+    bool first = true;
+    for (const auto& [key, blocked] : r.blocked_clients) {
+      const auto& [minute, route, client_key] = key;
+      if (!first) sql += ',';
+      first = false;
+      append_row(sql, {timestamp_literal(minute), quote(tx, route), quote(tx, client_key),
+                       std::to_string(blocked)});
+    }
+    sql +=
+        " ON CONFLICT (minute, route, client_key) DO UPDATE SET"
+        " blocked = blocked_clients_minute.blocked + EXCLUDED.blocked";
+    tx.exec0(sql);
+  }
+}
+
+// SQLSTATE class 22 (data exception): the batch's content is the problem, so retrying it
+// would fail forever and block every later event.
+bool is_data_error(const pqxx::sql_error& e) {
+  return e.sqlstate().rfind("22", 0) == 0;
+}
+
+class postgres_sink final : public batch_sink {
+ public:
+  explicit postgres_sink(std::string postgres) : postgres_(std::move(postgres)) {}
+
+  void write(std::span<const decision_event> events, std::string_view batch_id) override {
+    auto& conn = connection();
+    const std::string id(batch_id);
+    try {
+      pqxx::work tx(conn, "floodgate_batch");
+      // A retry after a failure that may have happened during COMMIT: the batch may be in.
+      if (id == in_doubt_id_ &&
+          !tx.exec("SELECT 1 FROM floodgate_batches WHERE batch_id = " + quote(tx, id)).empty()) {
+        in_doubt_id_.clear();
+        return;
+      }
+      copy_events(tx, events);
+      upsert_rollups(tx, aggregate(events));
+      tx.exec0("INSERT INTO floodgate_batches (batch_id) VALUES (" + quote(tx, id) + ")");
+      in_doubt_id_ = id;  // from here on a failure leaves us unsure
+      tx.commit();
+      in_doubt_id_.clear();
+    } catch (const pqxx::sql_error& e) {
+      if (is_data_error(e)) {
+        in_doubt_id_.clear();
+        throw poison_batch(e.what());
+      }
+      throw;
+    }
+  }
+
+  void maintain() override {
+    pqxx::work tx(connection(), "floodgate_maintenance");
+    tx.exec("SELECT floodgate_ensure_partitions()");
+    tx.exec("SELECT floodgate_drop_partitions()");
+    tx.commit();
+  }
+
+  void reset() noexcept override { conn_.reset(); }
+
+ private:
+  pqxx::connection& connection() {
+    if (!conn_) {
+      conn_.emplace(postgres_);
+      // Name the session for pg_stat_activity; bound every statement so a wedged server
+      // cannot hold the writer (and shutdown) forever.
+      pqxx::nontransaction setup(*conn_);
+      setup.exec("SET application_name = 'floodgate-analytics'; SET statement_timeout = '30s'");
+    }
+    return *conn_;
+  }
+
+  std::string postgres_;
+  std::optional<pqxx::connection> conn_;
+  std::string in_doubt_id_;
+};
+
+}  // namespace
+
+std::unique_ptr<batch_sink> make_postgres_sink(std::string postgres) {
+  return std::make_unique<postgres_sink>(std::move(postgres));
+}
+
+}  // namespace floodgate::analytics

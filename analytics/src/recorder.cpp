@@ -1,0 +1,201 @@
+#include <floodgate/analytics/recorder.hpp>
+
+#include <algorithm>
+#include <atomic>
+#include <condition_variable>
+#include <cstdio>
+#include <mutex>
+#include <optional>
+#include <random>
+#include <thread>
+#include <vector>
+
+#include <spdlog/spdlog.h>
+
+#include "backoff.hpp"
+#include "event_buffer.hpp"
+
+namespace floodgate::analytics {
+
+using clock = std::chrono::steady_clock;
+
+struct recorder::impl {
+  impl(recorder_options o, std::unique_ptr<batch_sink> s)
+      : options(std::move(o)),
+        sink(std::move(s)),
+        buffer(options.buffer, options.batch_size, options.flush_interval),
+        retry_delay(options.reconnect_min, options.reconnect_max),
+        batch_prefix(random_prefix()) {
+    writer = std::thread([this] { run(); });
+  }
+
+  static std::string random_prefix() {
+    // Batch ids must be unique across gateways and restarts: a random prefix per recorder.
+    std::random_device rd;
+    const auto r = (static_cast<std::uint64_t>(rd()) << 32) ^ rd();
+    char buf[20];
+    std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(r));
+    return buf;
+  }
+
+  // The writer thread: take a batch when due, write it in batch_size chunks, retry a
+  // failed chunk (same id, so never twice) until it is written or stop()'s deadline.
+  void run() {
+    std::vector<decision_event> batch;
+    std::size_t done = 0;
+    auto next_maintenance = clock::now();
+    for (;;) {
+      if (done == batch.size()) {
+        batch.clear();
+        done = 0;
+        if (buffer.closed() && buffer.waiting() == 0) break;
+      }
+      if (past_deadline()) break;
+      if (clock::now() >= next_maintenance) next_maintenance = maintain();
+      if (done == batch.size()) {
+        buffer.take(batch, next_maintenance);
+        continue;
+      }
+      const auto n = std::min(options.batch_size, batch.size() - done);
+      try {
+        if (chunk_id.empty()) chunk_id = batch_prefix + '-' + std::to_string(++chunk_seq);
+        sink->write(std::span<const decision_event>(batch.data() + done, n), chunk_id);
+        chunk_id.clear();
+        done += n;
+        written.fetch_add(n, std::memory_order_relaxed);
+        buffer.release(n);
+        retry_delay.reset();
+        set_up(true, {});
+      } catch (const poison_batch& e) {
+        spdlog::error("analytics: PostgreSQL rejected a batch of {} events, dropped: {}", n,
+                      e.what());
+        chunk_id.clear();
+        done += n;
+        buffer.drop_taken(n);
+      } catch (const std::exception& e) {
+        sink->reset();
+        set_up(false, e.what());
+        wait_for_retry(retry_delay.next());
+      }
+    }
+    give_up(batch.size() - done);
+  }
+
+  // Partitions ahead and retention; also the first contact at start, which makes /health
+  // say "up" before any traffic. A failure must not hold up writes (they may still work,
+  // e.g. without the right to drop partitions), so it only schedules an earlier retry.
+  clock::time_point maintain() {
+    try {
+      sink->maintain();
+      set_up(true, {});
+      return clock::now() + options.maintenance_interval;
+    } catch (const std::exception& e) {
+      sink->reset();
+      set_up(false, e.what());
+      return clock::now() + retry_delay.next();
+    }
+  }
+
+  // At the stop() deadline whatever is still held is lost: count it, say so once.
+  void give_up(std::size_t unwritten_taken) {
+    buffer.close();
+    std::vector<decision_event> rest;
+    const auto still_waiting = buffer.take_if_due(rest, clock::now());
+    const auto lost = unwritten_taken + still_waiting;
+    buffer.drop_taken(lost);
+    if (lost > 0) {
+      spdlog::error("analytics: stopped with {} events not written to PostgreSQL (dropped)", lost);
+    }
+  }
+
+  void set_up(bool now_up, const char* why) {
+    if (up.exchange(now_up) == now_up && logged_state) return;
+    logged_state = true;
+    if (now_up) {
+      spdlog::info("analytics: PostgreSQL is up");
+    } else {
+      spdlog::warn("analytics: PostgreSQL is down ({}); buffering up to {} events",
+                   why != nullptr ? why : "unknown error", options.buffer);
+    }
+  }
+
+  bool past_deadline() {
+    std::lock_guard lock(stop_mutex);
+    return deadline && clock::now() >= *deadline;
+  }
+
+  void wait_for_retry(std::chrono::milliseconds delay) {
+    std::unique_lock lock(stop_mutex);
+    auto until = clock::now() + delay;
+    if (deadline) until = std::min(until, *deadline);
+    stop_cv.wait_until(lock, until, [&] { return deadline && clock::now() >= *deadline; });
+  }
+
+  recorder_options options;
+  std::unique_ptr<batch_sink> sink;
+  event_buffer buffer;
+  backoff retry_delay;
+  const std::string batch_prefix;
+  std::uint64_t chunk_seq = 0;
+  std::string chunk_id;  // of the chunk being written; kept across its retries
+  std::atomic<bool> up{false};
+  bool logged_state = false;  // writer thread only
+  std::atomic<std::uint64_t> written{0};
+
+  std::mutex stop_mutex;
+  std::condition_variable stop_cv;
+  std::optional<clock::time_point> deadline;  // set by stop()
+  std::mutex join_mutex;
+  std::thread writer;
+};
+
+recorder::recorder(recorder_options o) : recorder(o, make_postgres_sink(o.postgres)) {}
+
+recorder::recorder(recorder_options o, std::unique_ptr<batch_sink> sink)
+    : impl_(std::make_unique<impl>(std::move(o), std::move(sink))) {}
+
+recorder::~recorder() {
+  stop();
+}
+
+void recorder::record(decision_event e) noexcept {
+  const auto r = impl_->buffer.push(e, clock::now());
+  if (!r.drop_state_changed) return;
+  // Once per state change, not per event: a full buffer under load would flood the log.
+  if (r.accepted) {
+    spdlog::info("analytics: buffer has room again; {} events dropped so far",
+                 impl_->buffer.dropped());
+  } else if (!impl_->buffer.closed()) {
+    spdlog::warn("analytics: buffer full ({} events), dropping decision events",
+                 impl_->options.buffer);
+  }
+}
+
+void recorder::stop(std::chrono::milliseconds timeout) {
+  std::lock_guard join_lock(impl_->join_mutex);  // concurrent stop() calls join once
+  {
+    std::lock_guard lock(impl_->stop_mutex);
+    if (!impl_->deadline) impl_->deadline = clock::now() + timeout;
+  }
+  impl_->stop_cv.notify_all();
+  impl_->buffer.close();
+  if (impl_->writer.joinable()) impl_->writer.join();
+}
+
+bool recorder::database_up() const noexcept {
+  return impl_->up.load();
+}
+
+std::uint64_t recorder::written() const noexcept {
+  return impl_->written.load(std::memory_order_relaxed);
+}
+
+std::uint64_t recorder::dropped() const noexcept {
+  return impl_->buffer.dropped();
+}
+
+std::size_t recorder::buffered() const noexcept {
+  return impl_->buffer.size();
+}
+
+}  // namespace floodgate::analytics

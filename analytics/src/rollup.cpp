@@ -1,0 +1,27 @@
+#include "rollup.hpp"
+
+namespace floodgate::analytics {
+
+std::int64_t minute_of(std::chrono::system_clock::time_point ts) noexcept {
+  using std::chrono::minutes;
+  // floor, not duration_cast: times before 1970 must not round towards zero.
+  const auto m = std::chrono::floor<minutes>(ts.time_since_epoch());
+  return std::chrono::duration_cast<std::chrono::seconds>(m).count();
+}
+
+batch_rollups aggregate(std::span<const decision_event> events) {
+  batch_rollups r;
+  for (const auto& e : events) {
+    const auto minute = minute_of(e.ts);
+    auto& d = r.decisions[decision_rollup_key{minute, e.route, e.decision}];
+    ++d.requests;
+    const double latency_ms = finite_latency(e.latency_ms);
+    d.latency_sum_ms += latency_ms;
+    ++d.latency_buckets[latency_bucket_index(latency_ms)];
+    if (e.decision == "blocked")
+      ++r.blocked_clients[blocked_client_key{minute, e.route, e.client_key}];
+  }
+  return r;
+}
+
+}  // namespace floodgate::analytics

@@ -1,0 +1,49 @@
+// Per-minute aggregates of one batch, upserted in the batch's transaction.
+#pragma once
+
+#include <chrono>
+#include <cmath>
+#include <cstdint>
+#include <map>
+#include <span>
+#include <string>
+#include <tuple>
+
+#include <floodgate/analytics/event.hpp>
+#include <floodgate/analytics/latency_buckets.hpp>
+
+namespace floodgate::analytics {
+
+/// Unix seconds of the start of the UTC minute holding `ts`.
+[[nodiscard]] std::int64_t minute_of(std::chrono::system_clock::time_point ts) noexcept;
+
+/// The latency that is stored: NaN and infinities (a broken clock) become 0 so that one
+/// bad event cannot poison a rollup's sum.
+[[nodiscard]] inline double finite_latency(double latency_ms) noexcept {
+  return std::isfinite(latency_ms) ? latency_ms : 0.0;
+}
+
+/// One decision_rollup_minute row's increments.
+struct decision_rollup {
+  std::uint64_t requests = 0;
+  double latency_sum_ms = 0;
+  latency_histogram latency_buckets{};
+};
+
+/// Key order (minute, route, decision) is the table's primary key order: upserting rows
+/// sorted by it makes concurrent writers (several gateways) lock rows in the same order,
+/// so they cannot deadlock each other.
+using decision_rollup_key = std::tuple<std::int64_t, std::string, std::string>;
+/// (minute, route, client_key) of blocked_clients_minute.
+using blocked_client_key = std::tuple<std::int64_t, std::string, std::string>;
+
+struct batch_rollups {
+  std::map<decision_rollup_key, decision_rollup> decisions;
+  std::map<blocked_client_key, std::uint64_t> blocked_clients;  // decision "blocked" only
+};
+
+/// Aggregates a batch. Only decision `blocked` counts towards blocked_clients:
+/// fail_closed is the limiter's failure, not the client's.
+[[nodiscard]] batch_rollups aggregate(std::span<const decision_event> events);
+
+}  // namespace floodgate::analytics
