@@ -1,0 +1,26 @@
+-- gcra: theoretical arrival time TAT = tat + frac / L (emission interval
+-- T = W / L kept exact), burst tolerance W - T. State (hash): tat, frac.
+-- A missing key is TAT <= now: the key expires when TAT passes.
+local function gcra(key, L, W, t)
+  local C = L * W
+  local D = 0 -- (max(TAT, t) - t) * L
+  local state = redis.call('HMGET', key, 'tat', 'frac')
+  if state[1] then
+    local tat = tonumber(state[1])
+    if tat >= t then D = (tat - t) * L + tonumber(state[2]) end
+  end
+  local D2 = D + W
+  local allowed = D2 <= C
+  local retry = 0
+  if allowed then
+    D = D2
+  else
+    retry = cdiv(D2 - C, L)
+  end
+  local reset = cdiv(D, L)
+  return allowed, idiv(C - D, W), reset, retry, function()
+    local whole = idiv(D, L)
+    redis.call('HSET', key, 'tat', int(t + whole), 'frac', int(D - whole * L))
+    redis.call('PEXPIRE', key, ttl_ms(reset))
+  end
+end

@@ -1,0 +1,32 @@
+-- floodgate check script. This file, one file per algorithm and check.lua are
+-- concatenated in that order into ONE script, so a decision is one EVALSHA.
+-- The maths is docs/limiter.md, exactly: integers in microseconds, every value
+-- below 2^53 so a Lua number (an IEEE double) holds it exactly.
+
+-- floor(a / b) and ceil(a / b) of non-negative integers, corrected so a
+-- rounded double quotient can never make them off by one.
+local function idiv(a, b)
+  local q = math.floor(a / b)
+  if q * b > a then
+    q = q - 1
+  elseif (q + 1) * b <= a then
+    q = q + 1
+  end
+  return q
+end
+
+local function cdiv(a, b)
+  local q = idiv(a, b)
+  if q * b < a then q = q + 1 end
+  return q
+end
+
+-- An integer as exact text: Redis would print a bare Lua number with %.14g.
+local function int(x)
+  return string.format('%.0f', x)
+end
+
+-- TTL of a state key in whole ms, never 0 (PEXPIRE 0 deletes the key).
+local function ttl_ms(us)
+  return int(math.max(1, cdiv(us, 1000)))
+end

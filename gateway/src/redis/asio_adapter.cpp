@@ -1,0 +1,89 @@
+#include "redis/asio_adapter.hpp"
+
+#include <hiredis/async.h>
+#include <boost/asio/posix/stream_descriptor.hpp>
+
+namespace floodgate::redis::detail {
+
+namespace {
+
+namespace net = boost::asio;
+
+// One per attached context. hiredis holds a raw pointer in ev.data; the object
+// keeps itself alive through self_ until cleanup, and every pending wait holds
+// a shared_ptr, so a wait that completes after cleanup still finds valid memory.
+class adapter : public std::enable_shared_from_this<adapter> {
+ public:
+  adapter(redisAsyncContext* ac, const net::any_io_executor& ex) : ac_(ac), fd_(ex, ac->c.fd) {}
+
+  void attach() {
+    self_ = shared_from_this();
+    ac_->ev.data = this;
+    ac_->ev.addRead = [](void* p) { static_cast<adapter*>(p)->add(true); };
+    ac_->ev.delRead = [](void* p) { static_cast<adapter*>(p)->want_read_ = false; };
+    ac_->ev.addWrite = [](void* p) { static_cast<adapter*>(p)->add(false); };
+    ac_->ev.delWrite = [](void* p) { static_cast<adapter*>(p)->want_write_ = false; };
+    ac_->ev.cleanup = [](void* p) { static_cast<adapter*>(p)->cleanup(); };
+  }
+
+ private:
+  void add(bool read) {
+    (read ? want_read_ : want_write_) = true;
+    if (!(read ? read_pending_ : write_pending_))
+      start_wait(read ? net::posix::descriptor_base::wait_read
+                      : net::posix::descriptor_base::wait_write);
+  }
+
+  // Only one wait per direction is ever pending; a wait that is no longer
+  // wanted (delRead/delWrite) is not cancelled but ignored when it fires.
+  void start_wait(net::posix::descriptor_base::wait_type type) {
+    const bool read = type == net::posix::descriptor_base::wait_read;
+    (read ? read_pending_ : write_pending_) = true;
+    fd_.async_wait(type, [self = shared_from_this(), read](boost::system::error_code ec) {
+      self->on_ready(read, ec);
+    });
+  }
+
+  void on_ready(bool read, boost::system::error_code ec) {
+    (read ? read_pending_ : write_pending_) = false;
+    if (ec || !ac_) return;
+    bool& wanted = read ? want_read_ : want_write_;
+    if (!wanted) return;
+    // May free the context (disconnect): cleanup() then clears ac_.
+    if (read)
+      redisAsyncHandleRead(ac_);
+    else
+      redisAsyncHandleWrite(ac_);
+    if (!ac_) return;
+    if (wanted && !(read ? read_pending_ : write_pending_))
+      start_wait(read ? net::posix::descriptor_base::wait_read
+                      : net::posix::descriptor_base::wait_write);
+  }
+
+  void cleanup() {
+    ac_ = nullptr;
+    want_read_ = want_write_ = false;
+    // hiredis closes the fd; release() deregisters it from the reactor and
+    // aborts pending waits without closing it.
+    (void)fd_.release();
+    self_.reset();  // may destroy *this when no wait is pending: touch nothing after
+  }
+
+  redisAsyncContext* ac_;
+  net::posix::stream_descriptor fd_;
+  std::shared_ptr<adapter> self_;
+  bool want_read_ = false;
+  bool want_write_ = false;
+  bool read_pending_ = false;
+  bool write_pending_ = false;
+};
+
+}  // namespace
+
+bool attach_asio(redisAsyncContext* ac, const boost::asio::any_io_executor& ex) {
+  if (ac->ev.data != nullptr) return false;
+  std::make_shared<adapter>(ac, ex)->attach();
+  return true;
+}
+
+}  // namespace floodgate::redis::detail

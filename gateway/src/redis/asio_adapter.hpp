@@ -1,0 +1,23 @@
+#pragma once
+
+#include <memory>
+
+#include <boost/asio/any_io_executor.hpp>
+
+struct redisAsyncContext;
+
+namespace floodgate::redis::detail {
+
+/// Drives a hiredis 0.14 redisAsyncContext from an Asio executor: hiredis's
+/// `ev.addRead/delRead/addWrite/delWrite/cleanup` hooks become at most one
+/// pending `async_wait` per direction on a posix::stream_descriptor.
+///
+/// hiredis owns the socket: the descriptor is release()d, never closed, when
+/// hiredis calls cleanup (on redisAsyncFree / disconnect). All hooks and wait
+/// handlers run on `ex`, which must be single-threaded (an io_context run by
+/// one thread, or a strand), the same one that issues commands on the context.
+///
+/// Returns false when the context cannot be attached (it already has hooks).
+[[nodiscard]] bool attach_asio(redisAsyncContext* ac, const boost::asio::any_io_executor& ex);
+
+}  // namespace floodgate::redis::detail

@@ -1,0 +1,155 @@
+#include "redis/check_script.hpp"
+
+#include <array>
+#include <charconv>
+#include <span>
+
+#include "redis/lua_scripts.hpp"
+
+namespace floodgate::redis {
+
+namespace {
+
+// Fixed order: helpers first, then every algorithm, then the driver using them.
+constexpr std::array script_files{
+    "prelude.lua",        "token_bucket.lua",           "leaky_bucket.lua", "fixed_window.lua",
+    "sliding_window.lua", "sliding_window_counter.lua", "gcra.lua",         "check.lua",
+};
+
+std::string build_script() {
+  std::string out;
+  for (const char* name : script_files) {
+    auto text = lua::embedded(name);
+    if (text.empty()) throw std::logic_error(std::string("embedded Lua file missing: ") + name);
+    out.append(text);
+    out += '\n';
+  }
+  return out;
+}
+
+void append_number(std::string& out, std::uint64_t n) {
+  std::array<char, 24> buf{};
+  auto [end, ec] = std::to_chars(buf.data(), buf.data() + buf.size(), n);
+  out.append(buf.data(), end);
+}
+
+void append_bulk(std::string& out, std::string_view s) {
+  out += '$';
+  append_number(out, s.size());
+  out += "\r\n";
+  out.append(s);
+  out += "\r\n";
+}
+
+void append_bulk(std::string& out, std::uint64_t n) {
+  std::array<char, 24> buf{};
+  auto [end, ec] = std::to_chars(buf.data(), buf.data() + buf.size(), n);
+  append_bulk(out, std::string_view(buf.data(), static_cast<std::size_t>(end - buf.data())));
+}
+
+void append_escaped(std::string& out, std::string_view key) {
+  for (char c : key) {
+    switch (c) {
+      case '{':
+        out += "%7B";
+        break;
+      case '}':
+        out += "%7D";
+        break;
+      case '%':
+        out += "%25";
+        break;
+      default:
+        out += c;
+    }
+  }
+}
+
+std::int64_t integer_at(const redisReply& r, std::size_t i) {
+  const redisReply* e = r.element[i];
+  return e->type == REDIS_REPLY_INTEGER ? e->integer : -1;
+}
+
+std::chrono::milliseconds ceil_ms(std::int64_t us) {
+  return std::chrono::milliseconds((us + 999) / 1000);
+}
+
+}  // namespace
+
+std::string_view check_script() {
+  static const std::string script = build_script();
+  return script;
+}
+
+std::string state_key(std::string_view prefix, std::string_view key, std::size_t index,
+                      limit::algorithm algo) {
+  std::string out;
+  out.reserve(prefix.size() + key.size() + 32);
+  out.append(prefix);
+  out += '{';
+  append_escaped(out, key);
+  out += "}:";
+  append_number(out, index);
+  out += ':';
+  out.append(limit::to_string(algo));
+  return out;
+}
+
+void append_command(std::string& out, std::span<const std::string_view> argv) {
+  out += '*';
+  append_number(out, argv.size());
+  out += "\r\n";
+  for (auto a : argv) append_bulk(out, a);
+}
+
+void append_check_command(std::string& out, std::string_view sha, std::string_view prefix,
+                          std::string_view key, std::span<const limit::limit_spec> limits,
+                          std::string_view now_us) {
+  const std::size_t n = limits.size();
+  out += '*';
+  append_number(out, 3 + n + 1 + 3 * n);
+  out += "\r\n";
+  append_bulk(out, std::string_view("EVALSHA"));
+  append_bulk(out, sha);
+  append_bulk(out, n);
+  for (std::size_t i = 0; i < n; ++i) append_bulk(out, state_key(prefix, key, i, limits[i].algo));
+  append_bulk(out, now_us);
+  for (const auto& l : limits) {
+    append_bulk(out, static_cast<std::uint64_t>(l.algo));
+    append_bulk(out, l.limit);
+    append_bulk(out, static_cast<std::uint64_t>(l.window.count()));
+  }
+}
+
+boost::system::result<check_result> parse_check_reply(const redisReply& reply,
+                                                      std::span<const limit::limit_spec> limits) {
+  constexpr std::size_t fields = 4;  // allowed, remaining, reset_after_us, retry_after_us
+  if (reply.type != REDIS_REPLY_ARRAY || reply.elements != 2 + fields * limits.size())
+    return limit::errc::script_error;
+  for (std::size_t i = 0; i < reply.elements; ++i)
+    if (integer_at(reply, i) < 0) return limit::errc::script_error;
+
+  check_result out;
+  auto& v = out.verdict;
+  const auto now_us = integer_at(reply, 0) * 1'000'000 + integer_at(reply, 1);
+  v.decided_at = std::chrono::system_clock::time_point(
+      std::chrono::duration_cast<std::chrono::system_clock::duration>(
+          std::chrono::microseconds(now_us)));
+  v.limits.reserve(limits.size());
+  for (std::size_t i = 0; i < limits.size(); ++i) {
+    const std::size_t at = 2 + fields * i;
+    limit::limit_status s;
+    s.limit = limits[i].limit;
+    s.allowed = integer_at(reply, at) == 1;
+    s.remaining = static_cast<std::uint64_t>(integer_at(reply, at + 1));
+    s.reset_after = ceil_ms(integer_at(reply, at + 2));
+    const auto retry_us = integer_at(reply, at + 3);
+    s.retry_after = ceil_ms(retry_us);
+    if (!s.allowed) out.retry_after_us = std::max(out.retry_after_us, retry_us);
+    v.limits.push_back(s);
+  }
+  limit::finalize(v);
+  return out;
+}
+
+}  // namespace floodgate::redis

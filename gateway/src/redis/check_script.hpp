@@ -1,0 +1,51 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include <hiredis/hiredis.h>
+#include <boost/system/result.hpp>
+
+#include <floodgate/limit/error.hpp>
+#include <floodgate/limit/limit_spec.hpp>
+#include <floodgate/limit/verdict.hpp>
+
+namespace floodgate::redis {
+
+/// The embedded Lua files (gateway/src/lua) concatenated in their fixed order
+/// into the one check script: prelude, the six algorithms, check.lua driver.
+[[nodiscard]] std::string_view check_script();
+
+/// Redis key of limit `index` for `key` ("route:client"):
+/// `<prefix>{<key>}:<index>:<algorithm>`. The braces are a Redis Cluster hash
+/// tag, so every key of one decision lives in one slot; '{', '}' and '%' in
+/// `key` are percent-encoded so the tag cannot be cut short.
+[[nodiscard]] std::string state_key(std::string_view prefix, std::string_view key,
+                                    std::size_t index, limit::algorithm algo);
+
+/// Appends the RESP encoding of
+/// `EVALSHA sha n key_0..key_n-1 now_us (algo limit window_ms)*n` to `out`.
+/// `now_us` empty = the script reads Redis's TIME (production); tests pass a time.
+void append_check_command(std::string& out, std::string_view sha, std::string_view prefix,
+                          std::string_view key, std::span<const limit::limit_spec> limits,
+                          std::string_view now_us = {});
+
+/// Appends the RESP encoding of an arbitrary command (SCRIPT LOAD, AUTH, ...).
+void append_command(std::string& out, std::span<const std::string_view> argv);
+
+/// A parsed check reply: the verdict, plus the exact retry_after of the whole
+/// check in µs (the verdict's ms are rounded up) for the denial cache.
+struct check_result {
+  limit::verdict verdict;
+  std::int64_t retry_after_us = 0;
+};
+
+/// Turns the script's reply into a verdict (limits copied from `limits`).
+/// A malformed reply or a Redis error is limit::errc::script_error.
+[[nodiscard]] boost::system::result<check_result> parse_check_reply(
+    const redisReply& reply, std::span<const limit::limit_spec> limits);
+
+}  // namespace floodgate::redis

@@ -1,0 +1,408 @@
+#include "redis/connection.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cstring>
+
+#include <hiredis/async.h>
+#include <hiredis/hiredis.h>
+#include <spdlog/spdlog.h>
+#include <boost/asio/append.hpp>
+#include <boost/asio/ip/address.hpp>
+#include <boost/asio/post.hpp>
+
+#include <floodgate/limit/error.hpp>
+
+#include "redis/asio_adapter.hpp"
+#include "redis/check_script.hpp"
+
+namespace floodgate::redis::detail {
+
+namespace net = boost::asio;
+using limit::errc;
+
+namespace {
+
+int command_argv(redisAsyncContext* ac, redisCallbackFn* fn, void* privdata,
+                 std::span<const std::string_view> argv) {
+  std::array<const char*, 8> args{};
+  std::array<std::size_t, 8> lens{};
+  for (std::size_t i = 0; i < argv.size(); ++i) {
+    args[i] = argv[i].data();
+    lens[i] = argv[i].size();
+  }
+  return redisAsyncCommandArgv(ac, fn, privdata, static_cast<int>(argv.size()), args.data(),
+                               lens.data());
+}
+
+bool is_error(const redisReply* r) {
+  return r->type == REDIS_REPLY_ERROR;
+}
+
+std::string_view text(const redisReply* r) {
+  return {r->str, r->len};
+}
+
+}  // namespace
+
+connection::connection(net::any_io_executor ex, std::shared_ptr<const connection_settings> settings,
+                       std::shared_ptr<connection_stats> stats)
+    : ex_(std::move(ex)),
+      settings_(std::move(settings)),
+      stats_(std::move(stats)),
+      resolver_(ex_),
+      deadline_timer_(ex_),
+      reconnect_timer_(ex_),
+      backoff_(settings_->min_backoff),
+      denials_(settings_->denial_cache_size) {}
+
+connection::~connection() {
+  // Normally shutdown() ran first. If the executor died before it could, free
+  // the context without posting completions to an executor that is gone.
+  destroying_ = true;
+  if (ac_) {
+    auto* ac = std::exchange(ac_, nullptr);
+    redisAsyncFree(ac);
+  }
+  // A check can be in both lists: clear each flag, free when none is left.
+  for (auto* p : std::exchange(waiting_, {})) {
+    p->in_waiting = false;
+    release(p);
+  }
+  for (auto* p : std::exchange(timeline_, {})) {
+    p->in_timeline = false;
+    release(p);
+  }
+}
+
+void connection::start() {
+  net::post(ex_, [self = shared_from_this()] { self->do_connect(); });
+}
+
+void connection::stop() {
+  net::post(ex_, [self = shared_from_this()] { self->shutdown(); });
+}
+
+// ---- connection lifecycle --------------------------------------------------
+
+void connection::do_connect() {
+  if (state_ == state::stopped) return;
+  state_ = state::connecting;
+  const auto& ep = settings_->endpoint;
+  if (ep.unix_socket) return open_context(ep.path);
+  boost::system::error_code ec;
+  (void)net::ip::make_address(ep.host, ec);
+  if (!ec) return open_context(ep.host);
+  // hiredis 0.14 resolves names with a blocking getaddrinfo: resolve here instead.
+  resolver_.async_resolve(
+      ep.host, std::to_string(ep.port),
+      [self = shared_from_this()](boost::system::error_code rec,
+                                  net::ip::tcp::resolver::results_type results) {
+        if (self->state_ != state::connecting) return;
+        if (rec || results.empty()) return self->on_lost("cannot resolve host");
+        self->open_context(results.begin()->endpoint().address().to_string());
+      });
+}
+
+void connection::open_context(const std::string& host_or_path) {
+  const auto& ep = settings_->endpoint;
+  redisAsyncContext* ac = ep.unix_socket ? redisAsyncConnectUnix(host_or_path.c_str())
+                                         : redisAsyncConnect(host_or_path.c_str(), ep.port);
+  if (ac == nullptr) return on_lost("out of memory");
+  if (ac->err) {
+    const std::string why = ac->errstr;
+    redisAsyncFree(ac);
+    return on_lost(why.c_str());
+  }
+  ac->data = this;
+  if (!attach_asio(ac, ex_)) {
+    redisAsyncFree(ac);
+    return on_lost("cannot attach event hooks");
+  }
+  // Set after attaching: hiredis then waits for writability to detect the connect.
+  redisAsyncSetConnectCallback(ac, &connection::on_connect);
+  redisAsyncSetDisconnectCallback(ac, &connection::on_disconnect);
+  ac_ = ac;
+  send_handshake();
+
+  // hiredis 0.14 has no connect timeout: a blackholed address would hang forever.
+  const auto generation = ++generation_;
+  reconnect_timer_.expires_after(settings_->connect_timeout);
+  reconnect_timer_.async_wait([self = shared_from_this(),
+                               generation](boost::system::error_code ec) {
+    if (ec || self->generation_ != generation || self->state_ != state::connecting || !self->ac_)
+      return;
+    auto* stale = std::exchange(self->ac_, nullptr);
+    redisAsyncFree(stale);  // not connected yet: no disconnect callback
+    self->on_lost("connect timeout");
+  });
+}
+
+// AUTH, SELECT and SCRIPT LOAD are queued at once; hiredis sends them when the
+// socket connects and Redis answers them in order.
+void connection::send_handshake() {
+  const auto& ep = settings_->endpoint;
+  if (!ep.password.empty()) {
+    if (ep.username.empty()) {
+      const std::array<std::string_view, 2> argv{"AUTH", ep.password};
+      command_argv(ac_, &connection::on_handshake_reply, this, argv);
+    } else {
+      const std::array<std::string_view, 3> argv{"AUTH", ep.username, ep.password};
+      command_argv(ac_, &connection::on_handshake_reply, this, argv);
+    }
+  }
+  if (ep.db != 0) {
+    const std::string db = std::to_string(ep.db);
+    const std::array<std::string_view, 2> argv{"SELECT", db};
+    command_argv(ac_, &connection::on_handshake_reply, this, argv);
+  }
+  send_script_load();
+}
+
+void connection::send_script_load() {
+  const std::array<std::string_view, 3> argv{"SCRIPT", "LOAD", check_script()};
+  if (command_argv(ac_, &connection::on_script_loaded, this, argv) == REDIS_OK)
+    stats_->script_loads.fetch_add(1, std::memory_order_relaxed);
+}
+
+void connection::on_connect(const redisAsyncContext* ac, int status) {
+  auto* self = static_cast<connection*>(ac->data);
+  if (self == nullptr || status == REDIS_OK) return;
+  // hiredis frees the context when this returns; pending callbacks get NULL.
+  self->ac_ = nullptr;
+  self->on_lost(ac->errstr);
+}
+
+void connection::on_disconnect(const redisAsyncContext* ac, int status) {
+  auto* self = static_cast<connection*>(ac->data);
+  if (self == nullptr) return;
+  self->ac_ = nullptr;
+  self->on_lost(status == REDIS_OK ? "connection closed" : ac->errstr);
+}
+
+void connection::on_handshake_reply(redisAsyncContext* ac, void* reply, void* privdata) {
+  auto* self = static_cast<connection*>(privdata);
+  const auto* r = static_cast<const redisReply*>(reply);
+  if (r == nullptr || !is_error(r)) return;
+  spdlog::error("redis: AUTH/SELECT refused: {}", text(r));
+  if (self->state_ == state::connecting) redisAsyncDisconnect(ac);
+}
+
+void connection::on_script_loaded(redisAsyncContext* ac, void* reply, void* privdata) {
+  auto* self = static_cast<connection*>(privdata);
+  const auto* r = static_cast<const redisReply*>(reply);
+  if (r == nullptr) return;
+  if (is_error(r) || r->type != REDIS_REPLY_STRING) {
+    spdlog::error("redis: SCRIPT LOAD failed: {}", r->type == REDIS_REPLY_ERROR ? text(r) : "?");
+    if (self->state_ == state::connecting) redisAsyncDisconnect(ac);
+    return;
+  }
+  if (self->state_ == state::connecting) self->on_ready(std::string(text(r)));
+}
+
+void connection::on_ready(std::string sha) {
+  sha_ = std::move(sha);
+  const bool was_lost = stats_->connects.fetch_add(1, std::memory_order_relaxed) > 0 &&
+                        backoff_ > settings_->min_backoff;
+  state_ = state::ready;
+  ready_.store(true, std::memory_order_relaxed);
+  stats_->ready_connections.fetch_add(1, std::memory_order_relaxed);
+  backoff_ = settings_->min_backoff;
+  reconnect_timer_.cancel();
+  if (was_lost) spdlog::info("redis: connection restored");
+  auto waiting = std::exchange(waiting_, {});
+  for (auto* p : waiting) {
+    p->in_waiting = false;
+    if (!p->done) send(p);
+    release(p);
+  }
+}
+
+// A connect that failed, a connection that dropped, or a handshake refused:
+// every check still waiting fails now, and we retry after the backoff.
+void connection::on_lost(const char* why) {
+  ++generation_;
+  if (ready_.exchange(false, std::memory_order_relaxed)) {
+    stats_->ready_connections.fetch_sub(1, std::memory_order_relaxed);
+    spdlog::warn("redis: connection lost ({}); reconnecting", why);
+  } else {
+    spdlog::debug("redis: connect failed ({}); retrying in {} ms", why, backoff_.count());
+  }
+  if (state_ == state::stopped) return;
+  state_ = state::backoff;
+  fail_waiting(errc::redis_unavailable);
+  schedule_reconnect();
+}
+
+void connection::schedule_reconnect() {
+  reconnect_timer_.expires_after(backoff_);
+  backoff_ = std::min(backoff_ * 2, settings_->max_backoff);
+  reconnect_timer_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
+    if (!ec && self->state_ == state::backoff) self->do_connect();
+  });
+}
+
+void connection::shutdown() {
+  state_ = state::stopped;
+  if (ready_.exchange(false, std::memory_order_relaxed))
+    stats_->ready_connections.fetch_sub(1, std::memory_order_relaxed);
+  resolver_.cancel();
+  reconnect_timer_.cancel();
+  fail_waiting(errc::redis_unavailable);
+  if (ac_) {
+    // Runs every pending reply callback with NULL: those checks fail now.
+    auto* ac = std::exchange(ac_, nullptr);
+    redisAsyncFree(ac);
+  }
+  on_timer();  // drops the completed entries
+  deadline_timer_.cancel();
+}
+
+// ---- checks ----------------------------------------------------------------
+
+void connection::submit(std::unique_ptr<pending_check> check) {
+  auto* p = check.release();
+  const auto now = std::chrono::steady_clock::now();
+  if (auto cached = denials_.find(p->cache_key, now)) {
+    stats_->cache_hits.fetch_add(1, std::memory_order_relaxed);
+    complete(p, {}, std::move(*cached));
+    delete p;
+    return;
+  }
+  switch (state_) {
+    case state::ready:
+      p->deadline = now + settings_->timeout;
+      watch_deadline(p);
+      send(p);
+      release(p);
+      return;
+    case state::idle:
+    case state::connecting:
+      p->deadline = now + settings_->timeout;
+      p->in_waiting = true;
+      waiting_.push_back(p);
+      watch_deadline(p);
+      return;
+    case state::backoff:
+    case state::stopped:
+      complete(p, errc::redis_unavailable);
+      delete p;
+      return;
+  }
+}
+
+void connection::send(pending_check* p) {
+  command_.clear();
+  append_check_command(command_, sha_, settings_->key_prefix, p->key, p->limits);
+  p->sent_at = std::chrono::steady_clock::now();
+  if (ac_ == nullptr || redisAsyncFormattedCommand(ac_, &connection::on_check_reply, p,
+                                                   command_.data(), command_.size()) != REDIS_OK) {
+    complete(p, errc::redis_unavailable);
+    return;
+  }
+  p->in_hiredis = true;
+  stats_->evalsha.fetch_add(1, std::memory_order_relaxed);
+}
+
+void connection::on_check_reply(redisAsyncContext* ac, void* reply, void* privdata) {
+  auto* p = static_cast<pending_check*>(privdata);
+  auto* self = static_cast<connection*>(ac->data);
+  p->in_hiredis = false;
+  self->handle_reply(p, static_cast<const redisReply*>(reply));
+}
+
+void connection::handle_reply(pending_check* p, const redisReply* r) {
+  if (!p->done) {
+    if (r == nullptr) {
+      complete(p, errc::redis_unavailable);
+    } else if (is_error(r)) {
+      // After SCRIPT FLUSH or a Redis restart: load again and retry once. Both
+      // go out pipelined in this order, so the EVALSHA finds the script.
+      if (text(r).starts_with("NOSCRIPT") && !p->retried && state_ == state::ready) {
+        p->retried = true;
+        send_script_load();
+        send(p);
+      } else {
+        spdlog::debug("redis: check failed: {}", text(r));
+        complete(p, errc::script_error);
+      }
+    } else if (auto result = parse_check_reply(*r, p->limits); !result) {
+      complete(p, errc::script_error);
+    } else {
+      if (!result->verdict.allowed && result->retry_after_us > 0) {
+        // Expiry counts from the send time (before the decision): never late.
+        // Reported durations count from now (after it): never early.
+        denials_.insert(p->cache_key, result->verdict, std::chrono::steady_clock::now(),
+                        p->sent_at + std::chrono::microseconds(result->retry_after_us));
+      }
+      complete(p, {}, std::move(result->verdict));
+    }
+  }
+  release(p);
+  on_timer_front();
+}
+
+void connection::complete(pending_check* p, boost::system::error_code ec, limit::verdict v) {
+  p->done = true;
+  auto handler = std::move(p->handler);
+  if (destroying_) return;  // the executor is gone: drop the handler
+  net::post(ex_, net::append(std::move(handler), ec, std::move(v)));
+}
+
+void connection::release(pending_check* p) {
+  if (!p->in_hiredis && !p->in_timeline && !p->in_waiting) delete p;
+}
+
+void connection::fail_waiting(boost::system::error_code ec) {
+  auto waiting = std::exchange(waiting_, {});
+  for (auto* p : waiting) {
+    p->in_waiting = false;
+    if (!p->done) complete(p, ec);
+    release(p);
+  }
+}
+
+// ---- timeouts ----------------------------------------------------------------
+// Every check gets the same timeout and the timeline is in submit order, so the
+// oldest entry always has the earliest deadline: one timer serves them all.
+
+void connection::watch_deadline(pending_check* p) {
+  p->in_timeline = true;
+  timeline_.push_back(p);
+  arm_timer();
+}
+
+void connection::arm_timer() {
+  if (deadline_armed_ || timeline_.empty()) return;
+  deadline_armed_ = true;
+  deadline_timer_.expires_at(timeline_.front()->deadline);
+  deadline_timer_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
+    self->deadline_armed_ = false;
+    if (!ec) self->on_timer();
+  });
+}
+
+void connection::on_timer() {
+  const auto now = std::chrono::steady_clock::now();
+  while (!timeline_.empty()) {
+    auto* p = timeline_.front();
+    if (!p->done && p->deadline > now) break;
+    timeline_.pop_front();
+    p->in_timeline = false;
+    // The late reply, if any, still arrives; handle_reply ignores it (done).
+    if (!p->done) complete(p, errc::redis_timeout);
+    release(p);
+  }
+  arm_timer();
+}
+
+void connection::on_timer_front() {
+  while (!timeline_.empty() && timeline_.front()->done) {
+    auto* p = timeline_.front();
+    timeline_.pop_front();
+    p->in_timeline = false;
+    release(p);
+  }
+}
+
+}  // namespace floodgate::redis::detail

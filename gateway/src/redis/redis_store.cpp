@@ -1,0 +1,148 @@
+#include <floodgate/redis/redis_store.hpp>
+
+#include <atomic>
+#include <stdexcept>
+
+#include <boost/asio/append.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/strand.hpp>
+
+#include "redis/connection.hpp"
+#include "redis/redis_url.hpp"
+
+namespace floodgate::redis {
+
+namespace net = boost::asio;
+using detail::connection;
+
+namespace {
+
+using io_executor = net::io_context::executor_type;
+
+// The io_context behind an executor we know how to look inside (the ones the
+// gateway and tests use), or nullptr.
+template <typename Executor>
+const net::io_context* context_of(const Executor& ex) {
+  if (const auto* e = ex.template target<io_executor>()) return &e->context();
+  if (const auto* s = ex.template target<net::strand<io_executor>>())
+    return &s->get_inner_executor().context();
+  return nullptr;
+}
+
+// The key of the denial cache: the same client under different limits (a
+// reload changed them) must not share an entry.
+std::string cache_key(std::string_view key, std::span<const limit::limit_spec> limits) {
+  std::string out(key);
+  for (const auto& l : limits) {
+    out += '|';
+    out += std::to_string(static_cast<int>(l.algo));
+    out += '/';
+    out += std::to_string(l.limit);
+    out += '/';
+    out += std::to_string(l.window.count());
+  }
+  return out;
+}
+
+}  // namespace
+
+struct redis_store::impl {
+  struct slot {
+    std::shared_ptr<connection> conn;
+    const net::io_context* context = nullptr;
+    bool sole_on_context = false;  // a plain io_context executor, alone on it
+  };
+  std::vector<slot> slots;
+  std::shared_ptr<detail::connection_stats> stats = std::make_shared<detail::connection_stats>();
+  std::atomic<std::size_t> next{0};
+  std::atomic<bool> stopped{false};
+
+  // The connection living on the handler's io_context when there is one (its
+  // reply then completes on the right thread without a cross-thread hop),
+  // else round-robin. `direct` says we may call it from this thread.
+  slot& pick(const net::any_completion_executor& handler_ex, bool& direct) {
+    direct = false;
+    if (const auto* ctx = context_of(handler_ex)) {
+      for (auto& s : slots) {
+        if (s.context != ctx) continue;
+        if (s.sole_on_context) {
+          const auto* e = handler_ex.target<io_executor>();
+          direct = e != nullptr && e->running_in_this_thread();
+          return s;
+        }
+        break;  // several connections share that context: spread them
+      }
+    }
+    return slots[next.fetch_add(1, std::memory_order_relaxed) % slots.size()];
+  }
+};
+
+redis_store::redis_store(redis_options o, std::vector<net::any_io_executor> executors)
+    : impl_(std::make_shared<impl>()) {
+  if (executors.empty()) throw std::invalid_argument("redis_store: no executors");
+  auto endpoint = parse_redis_url(o.url);
+  if (!endpoint) throw std::invalid_argument("redis.url: " + endpoint.error());
+  auto settings = std::make_shared<detail::connection_settings>();
+  settings->endpoint = std::move(*endpoint);
+  settings->timeout = o.timeout;
+  settings->key_prefix = o.key_prefix;
+  settings->denial_cache_size = o.denial_cache_size;
+
+  for (auto& ex : executors) {
+    impl::slot s;
+    s.context = context_of(ex);
+    s.sole_on_context = ex.target<io_executor>() != nullptr;
+    s.conn = std::make_shared<connection>(ex, settings, impl_->stats);
+    impl_->slots.push_back(std::move(s));
+  }
+  for (auto& s : impl_->slots) {
+    for (auto& other : impl_->slots)
+      if (&other != &s && other.context == s.context) s.sole_on_context = false;
+  }
+}
+
+redis_store::~redis_store() {
+  stop();
+}
+
+void redis_store::start() {
+  for (auto& s : impl_->slots) s.conn->start();
+}
+
+void redis_store::stop() {
+  if (impl_->stopped.exchange(true)) return;
+  for (auto& s : impl_->slots) s.conn->stop();
+}
+
+bool redis_store::connected() const noexcept {
+  return impl_->stats->ready_connections.load(std::memory_order_relaxed) > 0;
+}
+
+redis_store_stats redis_store::stats() const noexcept {
+  const auto& s = *impl_->stats;
+  return {s.evalsha.load(std::memory_order_relaxed), s.cache_hits.load(std::memory_order_relaxed),
+          s.script_loads.load(std::memory_order_relaxed),
+          s.connects.load(std::memory_order_relaxed)};
+}
+
+void redis_store::do_check(std::string_view key, std::span<const limit::limit_spec> limits,
+                           net::any_completion_handler<limit::check_signature> handler) {
+  bool direct = false;
+  auto& s = impl_->pick(net::get_associated_executor(handler), direct);
+  auto check = std::make_unique<detail::pending_check>();
+  check->handler = std::move(handler);
+  check->key = std::string(key);
+  check->limits.assign(limits.begin(), limits.end());
+  check->cache_key = cache_key(key, limits);
+  if (direct) {
+    // Already on the connection's thread: submit never completes inline, so
+    // skipping the post is safe and saves a queue round trip per request.
+    s.conn->submit(std::move(check));
+  } else {
+    net::post(s.conn->executor(),
+              [conn = s.conn, c = std::move(check)]() mutable { conn->submit(std::move(c)); });
+  }
+}
+
+}  // namespace floodgate::redis
