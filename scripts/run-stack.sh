@@ -84,6 +84,7 @@ export FLOODGATE_DASHBOARD_LISTEN="127.0.0.1:$dashboard_port"
 
 # Recorded before anything starts, so stop-stack.sh can clean up a partial start.
 cat >"$run_dir/stack.env" <<ENV
+RUN_DIR=$run_dir
 REDIS_PORT=$redis_port
 PG_PORT=$pg_port
 PG_DATA=$pg_data
