@@ -1,0 +1,100 @@
+#include "http/request_reader.hpp"
+
+#include <boost/beast/core/string.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/rfc7230.hpp>
+
+namespace floodgate::http {
+
+namespace {
+
+using beast_http::field;
+
+constexpr std::size_t read_size = 4096;
+
+}  // namespace
+
+void apply_limits(request_parser& p, const config::server_config& limits) {
+  p.header_limit(static_cast<std::uint32_t>(
+      std::min<std::size_t>(limits.max_header_bytes, std::numeric_limits<std::uint32_t>::max())));
+  p.body_limit(limits.max_body_bytes);
+}
+
+bool has_obs_fold(std::string_view text) noexcept {
+  const auto end = text.find("\r\n\r\n");
+  // Only the header block: a body may well start with a space.
+  const auto header = text.substr(0, end == std::string_view::npos ? text.size() : end + 2);
+  for (auto pos = header.find("\r\n"); pos != std::string_view::npos;
+       pos = header.find("\r\n", pos + 2)) {
+    if (pos + 2 < header.size() && (header[pos + 2] == ' ' || header[pos + 2] == '\t')) return true;
+  }
+  return false;
+}
+
+net::error_code check_framing(const beast_http::request_header<>& h) {
+  const auto te_count = h.count(field::transfer_encoding);
+  if (te_count > 0) {
+    if (te_count > 1 || h.count(field::content_length) > 0)
+      return beast_http::error::bad_transfer_encoding;
+    // Only "chunked" alone: anything else leaves the body length ambiguous
+    // between us and the upstream (RFC 9112 §6.3).
+    const beast_http::token_list tokens{h[field::transfer_encoding]};
+    auto it = tokens.begin();
+    if (it == tokens.end() || !boost::beast::iequals(*it, "chunked") || ++it != tokens.end())
+      return beast_http::error::bad_transfer_encoding;
+  }
+  if (h.version() >= 11 && h.count(field::host) != 1) return beast_http::error::bad_field;
+  return {};
+}
+
+net::awaitable<header_read> read_request_header(net::tcp_stream& stream,
+                                                boost::beast::flat_buffer& buffer,
+                                                request_parser& p,
+                                                const config::server_config& limits,
+                                                std::chrono::milliseconds idle) {
+  header_read result;
+  auto deadline = net::clock::now() + idle;
+  bool header_clock_started = false;
+  for (;;) {
+    if (buffer.size() > 0) {
+      if (!header_clock_started) {
+        header_clock_started = true;
+        result.received_any = true;
+        deadline = std::min(deadline, net::clock::now() + limits.header_timeout);
+      }
+      const auto data = buffer.data();
+      if (has_obs_fold({static_cast<const char*>(data.data()), data.size()})) {
+        result.ec = beast_http::error::bad_value;
+        co_return result;
+      }
+      net::error_code ec;
+      const auto n = p.put(data, ec);
+      buffer.consume(n);
+      if (!ec && p.is_header_done()) {
+        result.ec = check_framing(p.get());
+        co_return result;
+      }
+      if (ec && ec != beast_http::error::need_more) {
+        result.ec = ec;
+        co_return result;
+      }
+      if (buffer.size() > limits.max_header_bytes) {
+        result.ec = beast_http::error::header_limit;
+        co_return result;
+      }
+    }
+    stream.expires_at(deadline);
+    auto [ec, n] = co_await stream.async_read_some(buffer.prepare(read_size));
+    buffer.commit(n);
+    if (ec) {
+      if (ec == boost::asio::error::eof && buffer.size() == 0)
+        ec = beast_http::error::end_of_stream;
+      else if (ec == boost::asio::error::eof)
+        ec = beast_http::error::partial_message;
+      result.ec = ec;
+      co_return result;
+    }
+  }
+}
+
+}  // namespace floodgate::http

@@ -1,0 +1,49 @@
+#pragma once
+
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http/buffer_body.hpp>
+#include <boost/beast/http/parser.hpp>
+
+#include "config/config.hpp"
+#include "proxy/async.hpp"
+
+namespace floodgate::http {
+
+namespace beast_http = boost::beast::http;
+
+using request_parser = beast_http::request_parser<beast_http::buffer_body>;
+
+/// The outcome of reading one request header.
+struct header_read {
+  net::error_code ec;         // parse/framing error (400/413/431), timeout, or closed
+  bool received_any = false;  // false: the client sent nothing (close quietly)
+};
+
+/// Applies the configured limits to a fresh parser: max_header_bytes (431),
+/// max_body_bytes (413, checked against Content-Length up front and while chunks stream).
+void apply_limits(request_parser& p, const config::server_config& limits);
+
+/// Reads one request header into `p` (already limited by apply_limits).
+///
+/// Waits up to `idle` for the first byte (the keep-alive idle timeout, or the
+/// header timeout for the first request of a connection), then the whole header
+/// must arrive within `limits.header_timeout` (slowloris). Besides Beast's own
+/// checks, rejects what Beast 1.81 lets through but a proxy must not forward
+/// (request smuggling): obs-fold line continuations, a Transfer-Encoding other
+/// than exactly `chunked` (or repeated), Transfer-Encoding with Content-Length,
+/// and an HTTP/1.1 request without exactly one Host. Bytes past the header (body,
+/// pipelined requests) stay in `buffer`. Completes on the stream's executor.
+net::awaitable<header_read> read_request_header(net::tcp_stream& stream,
+                                                boost::beast::flat_buffer& buffer,
+                                                request_parser& p,
+                                                const config::server_config& limits,
+                                                std::chrono::milliseconds idle);
+
+/// The framing checks of read_request_header, on a parsed header (unit tested).
+[[nodiscard]] net::error_code check_framing(const beast_http::request_header<>& h);
+
+/// True when the header block at the start of `text` contains an obs-fold (a line
+/// starting with space or tab), which RFC 9112 §5.2 lets a proxy reject.
+[[nodiscard]] bool has_obs_fold(std::string_view text) noexcept;
+
+}  // namespace floodgate::http

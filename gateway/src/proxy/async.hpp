@@ -1,0 +1,37 @@
+#pragma once
+
+// The async vocabulary shared by the data plane (src/proxy and src/http): every
+// I/O object defaults to `as_tuple(use_awaitable)`, so `auto [ec, n] = co_await
+// stream.async_read_some(...)` keeps errors as values (STYLE.md §4; Boost 1.81's
+// advanced_server_flex_awaitable.cpp uses the same executor_with_default trick).
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+
+namespace floodgate::net {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+using error_code = boost::system::error_code;
+using tcp = asio::ip::tcp;
+
+/// `co_await op` yields a tuple (error_code, results...) instead of throwing.
+using token = asio::as_tuple_t<asio::use_awaitable_t<>>;
+using executor = token::executor_with_default<asio::any_io_executor>;
+
+/// A TCP stream with Beast's per-operation timeouts and the default token above.
+using tcp_stream = beast::basic_stream<tcp, executor, beast::unlimited_rate_policy>;
+using tcp_socket = tcp_stream::socket_type;
+using tcp_acceptor = asio::basic_socket_acceptor<tcp, executor>;
+using tcp_resolver = asio::ip::basic_resolver<tcp, executor>;
+
+template <class T>
+using awaitable = asio::awaitable<T>;
+
+using clock = std::chrono::steady_clock;
+
+}  // namespace floodgate::net

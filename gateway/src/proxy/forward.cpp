@@ -1,0 +1,207 @@
+#include "proxy/forward.hpp"
+
+#include <optional>
+#include <string_view>
+
+#include <boost/asio/buffer.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/string.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/serializer.hpp>
+#include <boost/beast/http/write.hpp>
+
+#include "proxy/error.hpp"
+#include "proxy/relay.hpp"
+#include "proxy/websocket_tunnel.hpp"
+
+namespace floodgate::proxy {
+
+namespace {
+
+using beast_http::buffer_body;
+using beast_http::field;
+using beast_http::verb;
+
+constexpr std::size_t max_response_header_bytes = 64 * 1024;
+
+bool idempotent(verb v) {
+  return v == verb::get || v == verb::head || v == verb::options || v == verb::put ||
+         v == verb::delete_ || v == verb::trace;
+}
+
+// An upstream read/write failure maps to 504 when it is our deadline, else 502.
+net::error_code upstream_error(const net::error_code& ec) {
+  return ec == boost::beast::error::timeout ? make_error_code(errc::upstream_timeout)
+                                            : make_error_code(errc::upstream_protocol);
+}
+
+// A pooled connection that the server closed before answering fails like this:
+// replaying the request on a fresh connection is safe.
+bool stale_connection_error(const net::error_code& ec) {
+  return ec == beast_http::error::end_of_stream || ec == boost::asio::error::eof ||
+         ec == boost::asio::error::connection_reset || ec == boost::asio::error::broken_pipe ||
+         ec == beast_http::error::partial_message;
+}
+
+struct sent_request {
+  net::error_code ec;
+  bool failed_downstream = false;
+  bool replayable_failure = false;
+};
+
+// Sends the request (header and streamed body) on `c`.
+net::awaitable<sent_request> send_request(downstream& d, upstream_connection& c,
+                                          const config::upstream_config& up, bool has_body) {
+  auto& req = d.parser.get();
+  beast_http::serializer<true, buffer_body> sr{req};
+  const relay_side out{c.stream, c.buffer, io_limit{net::clock::time_point::max(), up.timeout}};
+  if (!has_body) {
+    req.body().data = nullptr;
+    req.body().size = 0;
+    req.body().more = false;
+    c.stream.expires_at(out.limit.expiry());
+    auto [ec, n] = co_await beast_http::async_write(c.stream, sr);
+    if (ec)
+      co_return sent_request{upstream_error(ec), false, c.reused && stale_connection_error(ec)};
+    co_return sent_request{};
+  }
+  const relay_side in{d.stream, d.buffer, io_limit{net::clock::time_point::max(), d.io_timeout}};
+  auto r = co_await relay_body<true>(d.parser, sr, in, out, d.chunk);
+  if (!r.ec) co_return sent_request{};
+  if (r.failed_input) co_return sent_request{r.ec, true, false};
+  co_return sent_request{upstream_error(r.ec), false, false};
+}
+
+struct read_response {
+  net::error_code ec;
+  bool replayable_failure = false;
+};
+
+// Reads the response header, skipping interim 1xx responses other than 101.
+net::awaitable<read_response> read_response_header(
+    std::optional<beast_http::response_parser<buffer_body>>& rp, upstream_connection& c, bool head,
+    net::clock::time_point deadline) {
+  for (;;) {
+    rp.emplace();
+    rp->body_limit(boost::none);  // the upstream is trusted with its own sizes
+    rp->header_limit(static_cast<std::uint32_t>(max_response_header_bytes));
+    if (head) rp->skip(true);
+    c.stream.expires_at(deadline);
+    auto [ec, n] = co_await beast_http::async_read_header(c.stream, c.buffer, *rp);
+    if (ec) {
+      const bool nothing_read = n == 0 && c.buffer.size() == 0;
+      co_return read_response{upstream_error(ec),
+                              c.reused && nothing_read && stale_connection_error(ec)};
+    }
+    const auto status = rp->get().result_int();
+    if (status / 100 != 1 || status == 101) co_return read_response{};
+  }
+}
+
+net::awaitable<net::error_code> send_continue(downstream& d) {
+  static constexpr std::string_view interim = "HTTP/1.1 100 Continue\r\n\r\n";
+  d.stream.expires_after(d.io_timeout);
+  auto [ec, n] = co_await boost::asio::async_write(d.stream, boost::asio::buffer(interim));
+  co_return ec;
+}
+
+}  // namespace
+
+net::awaitable<forward_result> forward(upstream_pool& pool, downstream d,
+                                       const config::upstream_config& up, header_list extra,
+                                       std::size_t max_idle_per_server) {
+  auto& req = d.parser.get();
+  const bool has_body = !d.parser.is_done();
+  const bool head = req.method() == verb::head;
+  const bool websocket = is_websocket_upgrade(req);
+  const bool expect_continue =
+      has_body && boost::beast::iequals(req[field::expect], "100-continue");
+  const bool client_http11 = req.version() >= 11;
+  const bool replayable = !has_body && idempotent(req.method());
+  prepare_upstream_request(req, d.peer, websocket);
+
+  forward_result result;
+  connection_ptr conn;
+  std::optional<beast_http::response_parser<buffer_body>> rp;
+  bool continue_sent = false;
+  for (int attempt = 0;; ++attempt) {
+    auto acquired = co_await pool.acquire(up, attempt == 0);
+    if (acquired.first) {
+      result.ec = acquired.first;
+      co_return result;
+    }
+    conn = std::move(acquired.second);
+    if (expect_continue && !continue_sent) {
+      continue_sent = true;
+      if (auto ec = co_await send_continue(d)) {
+        result.ec = ec;
+        result.failed_downstream = true;
+        co_return result;
+      }
+    }
+    auto sent = co_await send_request(d, *conn, up, has_body);
+    if (sent.ec) {
+      if (sent.replayable_failure && replayable && attempt == 0) continue;
+      result.ec = sent.ec;
+      result.failed_downstream = sent.failed_downstream;
+      co_return result;
+    }
+    // The whole response must arrive within `timeout` of the request being sent.
+    const auto deadline = net::clock::now() + up.timeout;
+    auto got = co_await read_response_header(rp, *conn, head, deadline);
+    if (got.ec) {
+      if (got.replayable_failure && replayable && attempt == 0) continue;
+      result.ec = got.ec;
+      co_return result;
+    }
+
+    auto& res = rp->get();
+    const bool upgraded = websocket && res.result() == beast_http::status::switching_protocols;
+    const bool has_response_body = !rp->is_done();
+    const bool until_eof = has_response_body && !rp->chunked() && !rp->content_length();
+    const bool upstream_reusable = rp->keep_alive() && !until_eof && !upgraded;
+    prepare_downstream_response(res, extra, websocket);
+    result.status = res.result_int();
+    // A drain that began while the upstream was working still gets Connection: close.
+    const bool draining = d.draining != nullptr && *d.draining;
+    result.keep_alive = d.keep_alive && !draining && !upgraded && !(until_eof && !client_http11);
+    // A body delimited by the upstream closing becomes chunked for an HTTP/1.1 client.
+    if (until_eof && client_http11) res.chunked(true);
+    if (!upgraded) res.keep_alive(result.keep_alive);
+
+    beast_http::serializer<false, buffer_body> sr{res};
+    const relay_side client_side{d.stream, d.buffer,
+                                 io_limit{net::clock::time_point::max(), d.io_timeout}};
+    if (head || !has_response_body || upgraded) {
+      d.stream.expires_after(d.io_timeout);
+      result.response_started = true;
+      auto [ec, n] = co_await beast_http::async_write_header(d.stream, sr);
+      if (ec) {
+        result.ec = ec;
+        result.failed_downstream = true;
+        result.keep_alive = false;
+        co_return result;
+      }
+      if (upgraded) {
+        co_await tunnel(d.stream, d.buffer, conn->stream, conn->buffer);
+        result.keep_alive = false;
+        co_return result;
+      }
+    } else {
+      const relay_side upstream_side{conn->stream, conn->buffer, io_limit{deadline, up.timeout}};
+      auto r = co_await relay_body<false>(*rp, sr, upstream_side, client_side, d.chunk);
+      result.response_started = r.wrote;
+      if (r.ec) {
+        result.ec = r.failed_input ? upstream_error(r.ec) : r.ec;
+        result.failed_downstream = !r.failed_input;
+        result.keep_alive = false;
+        co_return result;
+      }
+    }
+    if (upstream_reusable && rp->is_done() && conn->buffer.size() == 0)
+      pool.release(std::move(conn), max_idle_per_server);
+    co_return result;
+  }
+}
+
+}  // namespace floodgate::proxy

@@ -1,0 +1,62 @@
+#pragma once
+
+#include <chrono>
+#include <span>
+
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http/buffer_body.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/serializer.hpp>
+
+#include "proxy/async.hpp"
+
+namespace floodgate::proxy {
+
+namespace beast_http = boost::beast::http;
+
+/// When a socket operation must finish: the earlier of an absolute deadline
+/// (the upstream's whole-response `timeout`) and `per_op` after it starts
+/// (a stalled peer).
+struct io_limit {
+  net::clock::time_point deadline = net::clock::time_point::max();
+  std::chrono::milliseconds per_op{30000};
+
+  [[nodiscard]] net::clock::time_point expiry() const noexcept {
+    const auto now = net::clock::now();
+    return deadline - now < per_op ? deadline : now + per_op;
+  }
+};
+
+/// One side of a relay: the stream, its read buffer and its time limit.
+struct relay_side {
+  net::tcp_stream& stream;
+  boost::beast::flat_buffer& buffer;  // unused on the output side
+  io_limit limit;
+};
+
+/// The outcome of a relay; `failed_input` says which side `ec` came from.
+struct relay_result {
+  net::error_code ec;
+  bool failed_input = false;
+  std::uint64_t bytes = 0;  // body bytes relayed
+  bool wrote = false;       // a write to the output started (its header may be out)
+};
+
+/// Streams a message whose header was read by `p` (and maybe already written by
+/// `sr`, which serializes `p.get()` itself; if not, the header goes out with the
+/// first piece of body, in one write), through `chunk` without
+/// buffering the whole body: Beast's example/doc/http_examples.hpp `relay`, as a
+/// coroutine. Chunked input gives chunked output when the header says so.
+/// Completes on the streams' executor.
+template <bool IsRequest>
+net::awaitable<relay_result> relay_body(
+    beast_http::parser<IsRequest, beast_http::buffer_body>& p,
+    beast_http::serializer<IsRequest, beast_http::buffer_body>& sr, relay_side in, relay_side out,
+    std::span<char> chunk);
+
+/// Reads and throws away the rest of a request body (at most `max_bytes`);
+/// false when the body is longer or the read fails (the connection must close).
+net::awaitable<bool> discard_body(beast_http::request_parser<beast_http::buffer_body>& p,
+                                  relay_side in, std::span<char> chunk, std::uint64_t max_bytes);
+
+}  // namespace floodgate::proxy
