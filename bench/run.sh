@@ -8,6 +8,8 @@
 #   (e) fg-redis-1  floodgate, one token-bucket limit in Redis
 #   (f) fg-redis-2  floodgate, a route with two limits in Redis (still one EVALSHA)
 #   (g) nginx-lua   NGINX + Lua making one EVALSHA per request against the same Redis
+#   (h) fg-analytics  (d) with every decision written to PostgreSQL (analytics' cost,
+#                   and whether it keeps up: dropped events and rows vs requests)
 #
 # Throughput: wrk -t2 -cC -dDs --latency per target per round. Latency at a fixed
 # 2,000 req/s: h2load --h1 -c4 --rps 500 -D 10 per target per round. Also checks, for
@@ -30,7 +32,7 @@ source bench/lib.sh
 export FLOODGATE_LOG_TAG=bench
 
 rounds=3 duration=10 connections=64 workers=1 fixed_rounds=2
-targets="direct,nginx,limit_req,fg-memory,fg-redis-1,fg-redis-2,nginx-lua"
+targets="direct,nginx,limit_req,fg-memory,fg-redis-1,fg-redis-2,nginx-lua,fg-analytics"
 while (($#)); do
   case "$1" in
     --rounds) rounds="$2"; shift ;;
@@ -63,9 +65,11 @@ chmod 755 "$work"
 mkdir -p "$work/tmp" && chmod 777 "$work/tmp"
 
 pids=()
+pg_data=""
 cleanup() {
   local pid
   for pid in "${pids[@]}"; do stop_pid "$pid" 5; done
+  [[ -z "$pg_data" ]] || scripts/postgres-stop.sh "$pg_data" >/dev/null 2>&1 || true
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -98,6 +102,8 @@ redis_port=$(pick_port)
 redis1_port=$(pick_port)
 redis2_port=$(pick_port)
 lua_port=$(pick_port)
+analytics_port=$(pick_port)
+pg_port=$(pick_port)
 
 # --- servers -------------------------------------------------------------------
 render bench/templates/nginx-backend.conf "$work/nginx-backend.conf" \
@@ -119,15 +125,24 @@ if needs_redis; then
   wait_for_port "$redis_port" 10 || die "redis-server did not start"
 fi
 
+postgres_dsn="postgresql://floodgate:floodgate@127.0.0.1:$pg_port/floodgate"
+if has_target fg-analytics; then
+  pg_data="$work/postgres"
+  scripts/postgres-start.sh "$pg_data" "$pg_port" >"$results/postgres-start.log" 2>&1 ||
+    die "PostgreSQL did not start (see $results/postgres-start.log)"
+fi
+
 start_floodgate() { # NAME PORT TEMPLATE
   [[ -x "$floodgate_bin" ]] || die "$floodgate_bin missing: run scripts/build.sh"
   BENCH_LISTEN_PORT="$2" BENCH_WORKERS="$workers" BENCH_BACKEND_PORT="$backend_port" \
-    BENCH_REDIS_PORT="$redis_port" spawn "$1" "$floodgate_bin" --config "bench/templates/$3"
+    BENCH_REDIS_PORT="$redis_port" BENCH_POSTGRES="$postgres_dsn" \
+    spawn "$1" "$floodgate_bin" --config "bench/templates/$3"
   wait_for_http "http://127.0.0.1:$2/health" 20 || die "$1 did not start (see $results/$1.log)"
 }
 has_target fg-memory && start_floodgate fg-memory "$memory_port" floodgate-memory.yaml
 has_target fg-redis-1 && start_floodgate fg-redis-1 "$redis1_port" floodgate-redis.yaml
 has_target fg-redis-2 && start_floodgate fg-redis-2 "$redis2_port" floodgate-redis.yaml
+has_target fg-analytics && start_floodgate fg-analytics "$analytics_port" floodgate-analytics.yaml
 
 if has_target nginx-lua; then
   # The distributed peer, written with the Redis store (bench/nginx-lua-redis/).
@@ -149,6 +164,7 @@ url_of() {
     fg-redis-1) echo "http://127.0.0.1:$redis1_port/one" ;;
     fg-redis-2) echo "http://127.0.0.1:$redis2_port/two" ;;
     nginx-lua) echo "http://127.0.0.1:$lua_port/" ;;
+    fg-analytics) echo "http://127.0.0.1:$analytics_port/" ;;
     *) die "unknown target '$1'" ;;
   esac
 }
@@ -184,10 +200,15 @@ done
 
 # Limiter decision latency and fail-open count, from each floodgate's own /metrics.
 declare -A limiter_p99 fail_open
-for t in fg-memory fg-redis-1 fg-redis-2; do
+floodgate_port() {
+  case "$1" in
+    fg-memory) echo "$memory_port" ;; fg-redis-1) echo "$redis1_port" ;;
+    fg-redis-2) echo "$redis2_port" ;; fg-analytics) echo "$analytics_port" ;;
+  esac
+}
+for t in fg-memory fg-redis-1 fg-redis-2 fg-analytics; do
   has_target "$t" || continue
-  case "$t" in fg-memory) port=$memory_port ;; fg-redis-1) port=$redis1_port ;; *) port=$redis2_port ;; esac
-  curl -fsS "http://127.0.0.1:$port/metrics" >"$results/metrics-$t.txt"
+  curl -fsS "http://127.0.0.1:$(floodgate_port "$t")/metrics" >"$results/metrics-$t.txt"
   limiter_p99[$t]=$(histogram_quantile "$results/metrics-$t.txt" floodgate_limiter_duration_seconds 0.99)
   fail_open[$t]=$(metric_sum "$results/metrics-$t.txt" floodgate_requests_total 'decision="fail_open"')
 done
@@ -206,8 +227,29 @@ for ((round = 1; round <= fixed_rounds; round++)); do
   done
 done
 
-# --- report ----------------------------------------------------------------------
 med() { local v; read -r -a v <<<"$1"; ((${#v[@]})) && median "${v[@]}" || echo nan; }
+
+# --- analytics: did every decision reach PostgreSQL? ------------------------------
+analytics_line=""
+if has_target fg-analytics; then
+  metrics="$results/metrics-fg-analytics-final.txt"
+  deadline=$((SECONDS + 30))
+  while :; do
+    curl -fsS "http://127.0.0.1:$analytics_port/metrics" >"$metrics"
+    decided=$(metric_sum "$metrics" floodgate_requests_total)
+    written=$(metric_sum "$metrics" floodgate_analytics_events_total 'outcome="written"')
+    dropped=$(metric_sum "$metrics" floodgate_analytics_events_total 'outcome="dropped"')
+    ((written + dropped < decided && SECONDS < deadline)) || break
+    sleep 1
+  done
+  rows=$(psql -X -At "$postgres_dsn" -c "SELECT count(*) FROM decision_events WHERE gateway_id = 'bench-analytics'")
+  analytics_line="Analytics (fg-analytics): $decided decisions, $written written, $dropped dropped,"
+  analytics_line+=" $rows rows in decision_events; throughput $(ratio "$(med "${rps[fg-analytics]}")" \
+    "$(med "${rps[fg-memory]:-}")") × fg-memory (analytics off)."
+  if ((dropped != 0 || rows != decided)); then analytics_line+=" INVALID: events lost."; fi
+fi
+
+# --- report ----------------------------------------------------------------------
 us_to_ms() { awk -v v="$1" 'BEGIN { if (v == "nan") print "-"; else printf "%.2f\n", v / 1000 }'; }
 direct_rps=$(med "${rps[direct]:-}")
 nginx_rps=$(med "${rps[nginx]:-}")
@@ -236,6 +278,7 @@ table="$results/table.md"
       "$(med "${evalsha_ratio[$t]:-}" | sed 's/^nan$/-/')" "${limiter_p99[$t]:--}" "${fail_open[$t]:--}" "$valid"
   done
   echo
+  [[ -z "$analytics_line" ]] || { echo "$analytics_line"; echo; }
   echo "Machine: $(nproc) cores, $(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)," \
     "$(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo); $(date -u +%Y-%m-%d)."
   echo "Command: bench/run.sh --rounds $rounds --duration $duration --connections $connections" \
