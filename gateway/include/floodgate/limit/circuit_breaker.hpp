@@ -1,45 +1,60 @@
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <functional>
-#include <mutex>
+#include <string_view>
 
 namespace floodgate::limit {
 
+/// Breaker states; the values are the SPEC's floodgate_circuit_state gauge.
 enum class circuit_state : std::uint8_t { closed = 0, open = 1, half_open = 2 };
+
+/// "closed", "open" or "half_open" (the /health spelling).
 [[nodiscard]] std::string_view to_string(circuit_state s) noexcept;
 
 struct breaker_options {
-  std::uint32_t failure_threshold = 5;        // consecutive failures that open the circuit
+  std::uint32_t failure_threshold = 5;            // consecutive failures that open the circuit
   std::chrono::milliseconds reset_timeout{2000};  // open this long, then one half-open probe
-  /// Time source (steady); injected for tests.
+  /// Time source (steady); injected for tests. Only read while the circuit is
+  /// not closed, so it costs nothing on the healthy path.
   std::function<std::chrono::steady_clock::time_point()> now = [] {
     return std::chrono::steady_clock::now();
   };
 };
 
-/// Classic three-state breaker. Thread safe.
+/// Classic three-state breaker. Thread safe and lock free.
 ///
 /// try_acquire() says whether a call may go to the store: always while closed,
 /// never while open (until reset_timeout has passed), and for exactly one probe
 /// while half-open. Every acquired call must report on_success() or on_failure().
+///
+/// - closed: `failure_threshold` consecutive on_failure() calls (no on_success()
+///   in between) open the circuit.
+/// - open: try_acquire() is false until reset_timeout has passed since opening;
+///   then the first try_acquire() wins the single probe and the state is half_open.
+/// - half_open: try_acquire() is false; on_success() closes, on_failure() opens
+///   again (for another reset_timeout).
+///
+/// Results of calls acquired before the circuit opened are ignored while it is
+/// open. The closed-state path is two relaxed atomic loads.
 class circuit_breaker {
  public:
   explicit circuit_breaker(breaker_options o);
 
   [[nodiscard]] bool try_acquire();
-  void on_success();
+  void on_success() noexcept;
   void on_failure();
   [[nodiscard]] circuit_state state() const noexcept;
 
  private:
+  void open(circuit_state from);
+
   breaker_options opts_;
-  mutable std::mutex mu_;
-  circuit_state state_ = circuit_state::closed;
-  std::uint32_t consecutive_failures_ = 0;
-  std::chrono::steady_clock::time_point opened_at_{};
-  bool probe_in_flight_ = false;
+  std::atomic<circuit_state> state_{circuit_state::closed};
+  std::atomic<std::uint32_t> consecutive_failures_{0};
+  std::atomic<std::chrono::steady_clock::rep> opened_at_{0};  // steady_clock ticks
 };
 
 }  // namespace floodgate::limit

@@ -27,7 +27,7 @@ enum class algorithm : std::uint8_t {
 /// One limit of a route: `limit` requests per `window`.
 struct limit_spec {
   algorithm algo = algorithm::token_bucket;
-  std::uint64_t limit = 0;           // requests (bucket capacity for the buckets)
+  std::uint64_t limit = 0;              // requests (bucket capacity for the buckets)
   std::chrono::milliseconds window{0};  // > 0
 
   friend bool operator==(const limit_spec&, const limit_spec&) = default;

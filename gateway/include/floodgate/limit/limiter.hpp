@@ -30,7 +30,7 @@ enum class failure_mode : std::uint8_t { open, closed };
 
 struct decision_result {
   decision what = decision::unlimited;
-  verdict detail;                  // valid for allowed / blocked / shadow_blocked
+  verdict detail;                   // valid for allowed / blocked / shadow_blocked
   boost::system::error_code error;  // set for fail_open / fail_closed
 };
 
@@ -39,20 +39,33 @@ using decide_signature = void(decision_result);
 /// Policy above a store: circuit breaker + failure mode + shadow mode.
 ///
 /// Store errors are counted by the breaker; while the circuit is open the store
-/// is not called at all and the route's failure_mode decides. Thread safe.
-/// The handler runs on its associated executor, never inline.
+/// is not called at all and the route's failure_mode decides. The limiter does
+/// not time calls out: a store bounds its own calls (redis_store by redis.timeout).
+/// Thread safe. The handler runs on its associated executor, never inline. The
+/// limiter must outlive the decisions it has started.
 class limiter {
  public:
   limiter(std::shared_ptr<store> s, breaker_options breaker);
 
-  /// Decides one request. `limits` empty -> decision::unlimited without any store call.
+  /// Decides one request for `key` against `limits` (both must stay alive until
+  /// completion).
+  ///
+  /// - `limits` empty: decision::unlimited, no store call.
+  /// - circuit open: fail_open / fail_closed per `mode`, error errc::circuit_open,
+  ///   no store call.
+  /// - store error: the breaker counts a failure, store_errors() grows, and
+  ///   fail_open / fail_closed per `mode` with the store's error (errc::invalid_limit
+  ///   is a configuration error: not counted against the store).
+  /// - otherwise allowed, blocked, or shadow_blocked when `shadow` and denied,
+  ///   with the store's verdict in `detail`.
   template <typename CompletionToken>
   auto async_decide(std::string_view key, std::span<const limit_spec> limits, failure_mode mode,
                     bool shadow, CompletionToken&& token) {
     return boost::asio::async_initiate<CompletionToken, decide_signature>(
         [this](auto handler, std::string_view k, std::span<const limit_spec> l, failure_mode m,
                bool sh) {
-          do_decide(k, l, m, sh, boost::asio::any_completion_handler<decide_signature>(std::move(handler)));
+          do_decide(k, l, m, sh,
+                    boost::asio::any_completion_handler<decide_signature>(std::move(handler)));
         },
         token, key, limits, mode, shadow);
   }

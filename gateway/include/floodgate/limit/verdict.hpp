@@ -11,7 +11,7 @@ namespace floodgate::limit {
 /// Where a client stands against one limit after a decision.
 struct limit_status {
   std::uint64_t limit = 0;
-  std::uint64_t remaining = 0;             // requests still allowed now
+  std::uint64_t remaining = 0;               // requests still allowed now
   std::chrono::milliseconds reset_after{0};  // until the limit is fully available again
   std::chrono::milliseconds retry_after{0};  // 0 when allowed; else earliest moment a retry passes
   bool allowed = true;

@@ -1,0 +1,52 @@
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <functional>
+#include <memory>
+
+#include <floodgate/limit/store.hpp>
+
+namespace floodgate::limit {
+
+/// Limits kept in process memory (a single gateway instance).
+///
+/// Implements the algorithms of docs/limiter.md exactly as the Redis scripts do.
+/// State lives in 64 shards, each a mutex and a flat hash map, chosen by the
+/// key's hash, so all limits of one key are decided under one lock (atomically:
+/// a denied check consumes nothing) and different keys rarely contend.
+///
+/// Per (key, limit index, algorithm, limit, window) there is one state of
+/// 24 bytes or less (sliding_window adds 8 bytes per logged request), addressed
+/// by a 64-bit hash of those plus a 32-bit check hash of the key. A state that is
+/// back to "fresh" (its reset_after has passed) is dropped by an incremental
+/// sweep that visits a few entries of the shard on every check.
+///
+/// Thread safe. Completions never run inline: they are posted to the handler's
+/// associated executor (the system executor when it has none, e.g. use_future).
+class memory_store final : public store {
+ public:
+  /// Wall-clock source: injected for tests, std::chrono::system_clock by default.
+  using clock_function = std::function<std::chrono::system_clock::time_point()>;
+
+  explicit memory_store(clock_function now = {});
+  ~memory_store() override;
+  memory_store(const memory_store&) = delete;
+  memory_store& operator=(const memory_store&) = delete;
+
+  /// Limit states held now, over all shards (locks each shard in turn).
+  [[nodiscard]] std::size_t size() const;
+
+  /// Drops every idle state at once (e.g. from a timer when traffic is sparse);
+  /// returns how many were dropped.
+  std::size_t purge_idle();
+
+ private:
+  void do_check(std::string_view key, std::span<const limit_spec> limits,
+                boost::asio::any_completion_handler<check_signature> handler) override;
+
+  struct impl;
+  std::unique_ptr<impl> impl_;
+};
+
+}  // namespace floodgate::limit

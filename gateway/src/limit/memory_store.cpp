@@ -1,0 +1,181 @@
+#include <floodgate/limit/memory_store.hpp>
+
+#include <array>
+#include <mutex>
+#include <utility>
+
+#include <boost/container/small_vector.hpp>
+#include <boost/unordered/unordered_flat_map.hpp>
+
+#include <floodgate/limit/error.hpp>
+
+#include "limit/completion.hpp"
+#include "limit/key_hash.hpp"
+#include "limit/limit_state.hpp"
+
+namespace floodgate::limit {
+namespace {
+
+constexpr std::size_t shard_count = 64;
+// Entries the incremental sweep visits per check: enough to keep up with keys
+// arriving (at most one new entry per limit per check), small enough to stay
+// in the noise of a check's latency.
+constexpr std::size_t sweep_per_check = 8;
+// Typical routes have one to three limits: no allocation for those.
+constexpr std::size_t inline_limits = 4;
+
+struct entry {
+  std::int64_t idle_at_us = 0;  // from then on the state equals a fresh one
+  std::uint32_t key_tag = 0;    // second hash of the key: tells 64-bit id collisions apart
+  limit_state state;
+};
+
+using state_map = boost::unordered_flat_map<std::uint64_t, entry>;
+
+// Cache-line aligned so that two cores working on neighbouring shards do not
+// false-share the mutexes.
+struct alignas(64) shard {
+  std::mutex mu;
+  state_map states;
+  state_map::iterator cursor;  // the sweep's position; valid until a rehash
+  bool cursor_valid = false;
+
+  // Visits up to `budget` entries from the cursor, dropping idle ones.
+  std::size_t sweep(std::int64_t now_us, std::size_t budget) {
+    std::size_t dropped = 0;
+    bool wrapped = false;
+    for (std::size_t i = 0; i < budget; ++i) {
+      if (!cursor_valid || cursor == states.end()) {
+        if (wrapped) break;  // a small map: seen whole this call
+        cursor = states.begin();
+        cursor_valid = true;
+        wrapped = true;
+        if (cursor == states.end()) break;
+      }
+      // Erasing leaves the other iterators of a flat map valid.
+      const auto next = std::next(cursor);
+      if (cursor->second.idle_at_us <= now_us) {
+        states.erase(cursor);
+        ++dropped;
+      }
+      cursor = next;
+    }
+    return dropped;
+  }
+
+  // Inserting may rehash, which invalidates the cursor.
+  entry& find_or_insert(std::uint64_t id) {
+    const auto capacity = states.bucket_count();
+    auto [it, inserted] = states.try_emplace(id);
+    if (inserted && states.bucket_count() != capacity) cursor_valid = false;
+    return it->second;
+  }
+};
+
+std::int64_t to_us(std::chrono::system_clock::time_point t) noexcept {
+  return std::chrono::duration_cast<std::chrono::microseconds>(t.time_since_epoch()).count();
+}
+
+std::chrono::milliseconds ceil_ms(std::int64_t us) noexcept {
+  return std::chrono::milliseconds((us + 999) / 1000);
+}
+
+}  // namespace
+
+struct memory_store::impl {
+  clock_function now;
+  std::array<shard, shard_count> shards;
+};
+
+memory_store::memory_store(clock_function now) : impl_(std::make_unique<impl>()) {
+  impl_->now =
+      now ? std::move(now) : clock_function([] { return std::chrono::system_clock::now(); });
+}
+
+memory_store::~memory_store() = default;
+
+std::size_t memory_store::size() const {
+  std::size_t total = 0;
+  for (auto& sh : impl_->shards) {
+    std::lock_guard lock(sh.mu);
+    total += sh.states.size();
+  }
+  return total;
+}
+
+std::size_t memory_store::purge_idle() {
+  const std::int64_t now_us = to_us(impl_->now());
+  std::size_t dropped = 0;
+  for (auto& sh : impl_->shards) {
+    std::lock_guard lock(sh.mu);
+    dropped += boost::unordered::erase_if(
+        sh.states, [&](const auto& kv) { return kv.second.idle_at_us <= now_us; });
+    sh.cursor_valid = false;
+  }
+  return dropped;
+}
+
+void memory_store::do_check(std::string_view key, std::span<const limit_spec> limits,
+                            boost::asio::any_completion_handler<check_signature> handler) {
+  const auto decided_at = impl_->now();
+  const std::int64_t now_us = to_us(decided_at);
+  for (const auto& spec : limits) {
+    if (!is_supported(spec)) {
+      detail::post_completion(std::move(handler), make_error_code(errc::invalid_limit), verdict{});
+      return;
+    }
+  }
+
+  const std::uint64_t key_hash = hash_key(key);
+  const std::uint32_t tag = tag_key(key);
+  shard& sh = impl_->shards[key_hash % shard_count];
+  boost::container::small_vector<evaluation, inline_limits> evals;
+  bool all_allowed = true;
+  {
+    std::lock_guard lock(sh.mu);
+    // Phase 1: evaluate every limit; nothing is written yet.
+    for (std::size_t i = 0; i < limits.size(); ++i) {
+      const auto& spec = limits[i];
+      const auto it = sh.states.find(limit_id(key_hash, i, spec));
+      const bool usable =
+          it != sh.states.end() && it->second.key_tag == tag && matches(spec, it->second.state);
+      evals.push_back(usable ? evaluate(spec, it->second.state, now_us)
+                             : evaluate(spec, fresh_state(spec, now_us), now_us));
+      all_allowed = all_allowed && evals.back().result.allowed;
+    }
+    // Phase 2: all or nothing.
+    if (all_allowed) {
+      for (std::size_t i = 0; i < limits.size(); ++i) {
+        const auto& spec = limits[i];
+        entry& e = sh.find_or_insert(limit_id(key_hash, i, spec));
+        if (e.key_tag != tag || !matches(spec, e.state)) {
+          // New, or held by a key whose 64-bit id collides: start fresh, as phase 1 did.
+          e.key_tag = tag;
+          e.state = fresh_state(spec, now_us);
+        }
+        commit(spec, e.state, evals[i], now_us);
+        e.idle_at_us = now_us + evals[i].result.reset_after_us;
+      }
+    }
+    sh.sweep(now_us, sweep_per_check);
+  }
+
+  verdict v;
+  v.decided_at = decided_at;
+  v.limits.reserve(limits.size());
+  for (std::size_t i = 0; i < limits.size(); ++i) {
+    const limit_result& r = evals[i].result;
+    limit_status s;
+    s.limit = limits[i].limit;
+    s.allowed = r.allowed;
+    // A limit that allowed inside a denied check was not charged (docs/limiter.md).
+    s.remaining = r.remaining + (r.allowed && !all_allowed ? 1 : 0);
+    s.reset_after = ceil_ms(r.reset_after_us);
+    s.retry_after = ceil_ms(r.retry_after_us);
+    v.limits.push_back(s);
+  }
+  finalize(v);
+  detail::post_completion(std::move(handler), boost::system::error_code{}, std::move(v));
+}
+
+}  // namespace floodgate::limit
