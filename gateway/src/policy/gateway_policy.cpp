@@ -1,0 +1,164 @@
+#include "policy/gateway_policy.hpp"
+
+#include <utility>
+
+#include <boost/asio/use_awaitable.hpp>
+
+#include "policy/client_key.hpp"
+#include "policy/rate_limit_headers.hpp"
+#include "policy/route_match.hpp"
+
+namespace floodgate::policy {
+
+namespace net = boost::asio;
+namespace beast_http = boost::beast::http;
+using limit::decision;
+
+namespace {
+
+http::plan local_plan(local_response res) {
+  http::plan p;
+  p.local = std::move(res);
+  return p;
+}
+
+/// Ties on_complete to the exchange log; the log outlives every session (composition root).
+void report_completion(http::plan& p, exchange_log* log, exchange e) {
+  p.on_complete = [log, e = std::move(e)](unsigned status) {
+    log->completed(e, status, std::chrono::steady_clock::now() - e.started);
+  };
+}
+
+exchange start_exchange(const http::request_context& ctx) {
+  exchange e;
+  e.method = std::string(ctx.header.method_string());
+  e.path = std::string(ctx.path);
+  e.started = ctx.started;
+  e.decided_at = std::chrono::system_clock::now();
+  return e;
+}
+
+}  // namespace
+
+gateway_policy::gateway_policy(config::config_ptr initial, policy_services services)
+    : config_(std::move(initial)), services_(std::move(services)) {}
+
+config::config_ptr gateway_policy::current_config() const {
+  return config_.load();
+}
+
+void gateway_policy::replace_config(config::config_ptr next) {
+  config_.store(std::move(next));
+}
+
+health_status gateway_policy::health() const {
+  health_status h;
+  h.draining = draining_.load();
+  if (services_.redis_up) h.redis_up = services_.redis_up();
+  h.circuit = services_.limiter->state();
+  if (services_.analytics_up) h.analytics_up = services_.analytics_up();
+  return h;
+}
+
+http::plan gateway_policy::operations_endpoint(const http::request_context& ctx) const {
+  const auto version = ctx.header.version();
+  const auto method = ctx.header.method();
+  if (method != beast_http::verb::get && method != beast_http::verb::head) {
+    auto res =
+        make_local_response(405, "application/json", R"({"error": "method_not_allowed"})", version);
+    res.set(beast_http::field::allow, "GET, HEAD");
+    return local_plan(std::move(res));
+  }
+  if (ctx.path == "/health") return local_plan(health_response(health(), version));
+  return local_plan(make_local_response(200, "text/plain; version=0.0.4; charset=utf-8",
+                                        services_.render_metrics(), version));
+}
+
+net::awaitable<http::plan> gateway_policy::handle(const http::request_context& ctx) {
+  // Served by the listener itself, before routing: an operator's "path: /" route must not
+  // be able to hide the gateway's own health from its load balancer.
+  if (ctx.path == "/health" || ctx.path == "/metrics") co_return operations_endpoint(ctx);
+
+  auto snapshot = current_config();
+  const auto* route = match_route(*snapshot, ctx.header.method_string(), ctx.path);
+  if (route == nullptr) {
+    auto p = local_plan(make_local_response(404, "application/json", not_found_body(ctx.path),
+                                            ctx.header.version()));
+    report_completion(p, services_.log, start_exchange(ctx));
+    co_return p;
+  }
+  co_return co_await decide(ctx, std::move(snapshot), *route);
+}
+
+net::awaitable<http::plan> gateway_policy::decide(const http::request_context& ctx,
+                                                  config::config_ptr snapshot,
+                                                  const config::route_config& route) {
+  auto e = start_exchange(ctx);
+  e.route = route.name;
+  limit::decision_result result;
+  if (!route.limits.empty()) {
+    const auto client_ip =
+        resolve_client_ip(ctx.peer, forwarded_for_chain(ctx.header), snapshot->trusted_proxies);
+    auto client = resolve_client_key(route.key, ctx.header, client_ip);
+    const auto key = store_key(route.name, client);
+    const auto before = std::chrono::steady_clock::now();
+    // `snapshot` (and so route.limits) stays alive in this frame across the suspension.
+    result = co_await services_.limiter->async_decide(key, route.limits, route.failure_mode,
+                                                      route.shadow, net::use_awaitable);
+    services_.log->limiter_duration(std::chrono::steady_clock::now() - before);
+    e.client_key = std::move(client.value);
+    e.decided_at = std::chrono::system_clock::now();
+  }
+  e.decision = result.what;
+
+  const bool has_verdict = result.what == decision::allowed || result.what == decision::blocked ||
+                           result.what == decision::shadow_blocked;
+  header_list headers;
+  if (has_verdict) {
+    const auto& v = result.detail;
+    if (v.most_restrictive < route.limits.size()) {
+      e.algorithm = std::string(limit::to_string(route.limits[v.most_restrictive].algo));
+    }
+    headers = rate_limit_headers(route.name, route.limits, v,
+                                 {.x_ratelimit = route.send_x_ratelimit, .ietf = route.send_ietf},
+                                 e.decided_at);
+  }
+
+  http::plan p;
+  const auto version = ctx.header.version();
+  switch (result.what) {
+    case decision::blocked: {
+      const auto retry_s = retry_after_seconds(result.detail);
+      auto res = make_local_response(route.deny_status, "application/json",
+                                     rate_limited_body(route.name, retry_s), version);
+      res.set(beast_http::field::retry_after, std::to_string(retry_s));
+      for (auto& [name, value] : headers) res.set(name, value);
+      p.local = std::move(res);
+      break;
+    }
+    case decision::fail_closed:
+      p.local = make_local_response(503, "application/json", limiter_unavailable_body(route.name),
+                                    version);
+      break;
+    case decision::allowed:
+    case decision::shadow_blocked:
+    case decision::fail_open:
+    case decision::unlimited: {
+      const auto it = snapshot->upstreams.find(route.upstream);
+      if (it == snapshot->upstreams.end()) {
+        // The loader rejects such a file; answer rather than crash if one slipped through.
+        p.local = make_local_response(502, "application/json", R"({"error": "unknown_upstream"})",
+                                      version);
+        break;
+      }
+      p.upstream = &it->second;
+      p.response_headers = std::move(headers);
+      break;
+    }
+  }
+  p.snapshot = std::move(snapshot);
+  report_completion(p, services_.log, std::move(e));
+  co_return p;
+}
+
+}  // namespace floodgate::policy

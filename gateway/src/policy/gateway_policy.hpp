@@ -1,0 +1,60 @@
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <optional>
+
+#include <floodgate/limit/limiter.hpp>
+
+#include "config/config.hpp"
+#include "http/request_handler.hpp"
+#include "policy/exchange_log.hpp"
+#include "policy/local_responses.hpp"
+
+namespace floodgate::policy {
+
+/// Collaborators of the policy, chosen by the composition root (src/app).
+struct policy_services {
+  limit::limiter* limiter = nullptr;  // required
+  exchange_log* log = nullptr;        // required: metrics, analytics, access log
+  /// Redis connectivity for /health; empty when limits live in process memory.
+  std::function<bool()> redis_up;
+  /// PostgreSQL connectivity for /health; empty when analytics is off.
+  std::function<bool()> analytics_up;
+  /// Prometheus text for /metrics.
+  std::function<std::string()> render_metrics;
+};
+
+/// The gateway's request policy (http::request_handler): /health and /metrics, routing,
+/// client key, the limiter decision, rate-limit headers, 429/503/404 and the record of
+/// every exchange.
+///
+/// /health and /metrics are answered before routing, so no route can shadow them.
+/// The configuration is an atomically swapped snapshot: every request keeps the one it
+/// started with to its end, so a reload never changes a request in flight. Thread safe.
+class gateway_policy final : public http::request_handler {
+ public:
+  gateway_policy(config::config_ptr initial, policy_services services);
+
+  boost::asio::awaitable<http::plan> handle(const http::request_context& ctx) override;
+  [[nodiscard]] config::config_ptr current_config() const override;
+
+  /// Installs a new snapshot (reload). Requests in flight keep theirs.
+  void replace_config(config::config_ptr next);
+  /// From now on /health answers 503 (load balancers stop sending traffic).
+  void begin_drain() noexcept { draining_.store(true); }
+  [[nodiscard]] health_status health() const;
+
+ private:
+  boost::asio::awaitable<http::plan> decide(const http::request_context& ctx,
+                                            config::config_ptr snapshot,
+                                            const config::route_config& route);
+  http::plan operations_endpoint(const http::request_context& ctx) const;
+
+  std::atomic<std::shared_ptr<const config::config>> config_;
+  policy_services services_;
+  std::atomic<bool> draining_{false};
+};
+
+}  // namespace floodgate::policy
