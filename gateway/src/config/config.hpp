@@ -12,17 +12,11 @@
 #include <floodgate/limit/limiter.hpp>
 
 #include "config/cidr.hpp"
+#include "config/endpoint.hpp"
 
 namespace floodgate::config {
 
 using std::chrono::milliseconds;
-
-/// host:port as written in routes.yaml (host may be a name, IPv4 or [IPv6]).
-struct endpoint {
-  std::string host;
-  std::uint16_t port = 0;
-  [[nodiscard]] std::string to_string() const;
-};
 
 struct redis_config {
   std::string url = "redis://127.0.0.1:6379/0";
@@ -58,9 +52,9 @@ enum class header_set : std::uint8_t { x_ratelimit = 1, ietf = 2 };
 
 struct route_config {
   std::string name;
-  std::string path;              // prefix, matched on a segment boundary
+  std::string path;                  // prefix, matched on a segment boundary
   std::vector<std::string> methods;  // empty = all; upper case
-  std::string upstream;          // name in config::upstreams
+  std::string upstream;              // name in config::upstreams
   std::vector<key_source> key{{key_source::kind::ip, {}}};
   limit::failure_mode failure_mode = limit::failure_mode::open;
   bool shadow = false;
@@ -72,16 +66,16 @@ struct route_config {
 
 /// Proxy limits and timeouts (the `server:` block; all optional).
 struct server_config {
-  std::size_t max_header_bytes = 16 * 1024;          // larger -> 431
+  std::size_t max_header_bytes = 16 * 1024;                    // larger -> 431
   std::uint64_t max_body_bytes = 100ull * 1024 * 1024 * 1024;  // larger -> 413 (default 100 GiB)
-  milliseconds header_timeout{10000};  // whole request header must arrive within (slowloris)
-  milliseconds idle_timeout{60000};    // keep-alive connection idle
-  milliseconds drain_timeout{10000};   // SIGTERM: longest wait for in-flight requests
+  milliseconds header_timeout{10000};   // whole request header must arrive within (slowloris)
+  milliseconds idle_timeout{60000};     // keep-alive connection idle
+  milliseconds drain_timeout{10000};    // SIGTERM: longest wait for in-flight requests
   std::size_t upstream_pool_size = 64;  // idle keep-alive connections kept per server per thread
 };
 
 struct logging_config {
-  std::string level = "info";  // trace | debug | info | warn | error | off
+  std::string level = "info";      // trace | debug | info | warn | error | off
   double access_log_sample = 0.0;  // 0 = no access log, 1 = every request
 };
 
@@ -89,7 +83,7 @@ struct logging_config {
 struct config {
   std::string source_file;
   endpoint listen{"0.0.0.0", 8000};
-  unsigned threads = 0;  // 0 = one per core
+  unsigned threads = 0;    // 0 = one per core
   std::string gateway_id;  // defaulted to host:port of listen when absent
   std::vector<cidr> trusted_proxies;
   std::optional<redis_config> redis;  // absent: memory store

@@ -5,20 +5,13 @@
 #include <vector>
 
 #include "config/config.hpp"
+#include "config/env.hpp"
+#include "config/problem.hpp"
 
 namespace floodgate::config {
 
-/// One problem in routes.yaml: "routes.yaml:14:9: routes[1].limits[0].window: expected a duration (250ms, 2s, 5m, ...)".
-struct problem {
-  std::string file;
-  int line = 0;    // 1-based
-  int column = 0;  // 1-based
-  std::string path;  // YAML path, e.g. routes[1].limits[0].window
-  std::string message;
-  [[nodiscard]] std::string to_string() const;
-};
-
-/// Thrown by load_file/load_string with every problem found (not just the first).
+/// Thrown by load_file/load_string with every problem found (not just the
+/// first), sorted by position. what() is format_problems() of it.
 class config_error : public std::runtime_error {
  public:
   explicit config_error(std::vector<problem> problems);
@@ -28,11 +21,19 @@ class config_error : public std::runtime_error {
   std::vector<problem> problems_;
 };
 
+/// One line per problem, each ending in '\n', for `--check` and reload logs.
+[[nodiscard]] std::string format_problems(const config_error& e);
+
 /// Reads, substitutes ${VAR} / ${VAR:-default} from the environment, parses and
-/// validates. Throws config_error (or config_error with one problem for I/O errors).
+/// validates. Throws config_error (with one problem for I/O errors). `path` is
+/// used in messages exactly as given. Thread safe (reads the environment).
 [[nodiscard]] config_ptr load_file(const std::string& path);
 
 /// Same, from text; `file_name` is used in messages.
 [[nodiscard]] config_ptr load_string(const std::string& text, const std::string& file_name);
+
+/// Same, with the environment replaced by `env` (for tests and tools).
+[[nodiscard]] config_ptr load_string(const std::string& text, const std::string& file_name,
+                                     const env_lookup& env);
 
 }  // namespace floodgate::config

@@ -1,0 +1,223 @@
+#include <algorithm>
+#include <cctype>
+#include <string>
+
+#include <floodgate/limit/limit_spec.hpp>
+
+#include "config/build.hpp"
+#include "config/schema.hpp"
+
+// The `routes:` list: matching, keys, policy and limits of each route.
+namespace floodgate::config::detail {
+namespace {
+
+/// RFC 9110 token characters (methods and header names).
+bool is_tchar(char c) noexcept {
+  return std::isalnum(static_cast<unsigned char>(c)) != 0 ||
+         std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
+}
+
+bool is_token(std::string_view s) noexcept {
+  return !s.empty() && std::all_of(s.begin(), s.end(), is_tchar);
+}
+
+// Route names appear in metric labels and inside the quoted strings of the
+// RateLimit headers; a conservative alphabet keeps both free of escaping.
+bool is_route_name(std::string_view s) noexcept {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '-' || c == '_' || c == '.';
+  });
+}
+
+std::string valid_algorithms() {
+  std::string list;
+  for (auto a = static_cast<unsigned>(limit::algorithm::token_bucket);
+       a <= static_cast<unsigned>(limit::algorithm::gcra); ++a) {
+    if (!list.empty()) list += ", ";
+    list += limit::to_string(static_cast<limit::algorithm>(a));
+  }
+  return list;
+}
+
+std::optional<limit::limit_spec> read_limit(reader& r, const field& f) {
+  const mapping m(r, f, schema::limit);
+  if (!m.valid()) return std::nullopt;
+  limit::limit_spec spec;
+  bool complete = true;
+  if (auto algo = m.require("algorithm")) {
+    auto text = r.string(*algo);
+    auto parsed = text ? limit::algorithm_from_string(*text) : std::nullopt;
+    if (parsed) {
+      spec.algo = *parsed;
+    } else {
+      if (text)
+        r.report(*algo,
+                 "unknown algorithm '" + *text + "' (expected one of: " + valid_algorithms() + ")");
+      complete = false;
+    }
+  } else {
+    complete = false;
+  }
+  if (auto n = m.require("limit")) {
+    auto value = r.integer(*n, 1, UINT32_MAX, "expected a positive integer");
+    complete = complete && value.has_value();
+    spec.limit = value.value_or(0);
+  } else {
+    complete = false;
+  }
+  if (auto window = m.require("window")) {
+    auto value = r.duration(*window);
+    complete = complete && value.has_value();
+    spec.window = value.value_or(std::chrono::milliseconds{0});
+  } else {
+    complete = false;
+  }
+  if (!complete) return std::nullopt;
+  return spec;
+}
+
+std::optional<key_source> read_key(reader& r, const field& f) {
+  const std::string text = f.node.Scalar();
+  if (text == "ip") return key_source{key_source::kind::ip, {}};
+  if (text == "global") return key_source{key_source::kind::global, {}};
+  constexpr std::string_view header_prefix = "header:";
+  if (text.starts_with(header_prefix) && is_token(text.substr(header_prefix.size()))) {
+    return key_source{key_source::kind::header, text.substr(header_prefix.size())};
+  }
+  r.report(f, "expected ip, global or header:NAME");
+  return std::nullopt;
+}
+
+void read_keys(reader& r, const field& f, route_config& route) {
+  auto entries = r.string_list(f);
+  if (!entries) return;
+  if (entries->empty()) {
+    r.report(f, "expected at least one of ip, global or header:NAME");
+    return;
+  }
+  route.key.clear();
+  for (const auto& e : *entries) {
+    if (auto k = read_key(r, e)) route.key.push_back(std::move(*k));
+  }
+}
+
+void read_methods(reader& r, const field& f, route_config& route) {
+  auto entries = r.string_list(f);
+  if (!entries) return;
+  for (const auto& e : *entries) {
+    std::string method = e.node.Scalar();
+    if (!is_token(method)) {
+      r.report(e, "expected an HTTP method such as GET or POST");
+      continue;
+    }
+    // Methods are case-sensitive on the wire, but nobody means "get" as a custom one.
+    std::transform(method.begin(), method.end(), method.begin(), [](char c) {
+      return static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    });
+    if (std::find(route.methods.begin(), route.methods.end(), method) == route.methods.end()) {
+      route.methods.push_back(std::move(method));
+    }
+  }
+}
+
+void read_headers(reader& r, const field& f, route_config& route) {
+  auto entries = r.string_list(f);
+  if (!entries) return;
+  route.send_x_ratelimit = false;
+  route.send_ietf = false;
+  for (const auto& e : *entries) {
+    const std::string& name = e.node.Scalar();
+    if (name == "x-ratelimit") {
+      route.send_x_ratelimit = true;
+    } else if (name == "ietf") {
+      route.send_ietf = true;
+    } else {
+      r.report(e, "expected x-ratelimit or ietf");
+    }
+  }
+}
+
+void read_path(reader& r, const field& f, route_config& route) {
+  auto text = r.string(f);
+  if (!text) return;
+  if (!text->starts_with('/')) {
+    r.report(f, "expected a path starting with '/'");
+  } else if (text->find_first_of(" \t?#") != std::string::npos) {
+    r.report(f, "a path must not contain spaces, '?' or '#'");
+  } else {
+    route.path = *text;
+  }
+}
+
+void check_upstream(reader& r, const field& f, const std::string& name, const config& c) {
+  if (c.upstreams.contains(name)) return;
+  std::string defined;
+  for (const auto& [upstream, ignored] : c.upstreams) {
+    defined += defined.empty() ? "" : ", ";
+    defined += upstream;
+  }
+  r.report(f, "unknown upstream '" + name + "' (" +
+                  (defined.empty() ? "no upstreams are defined" : "defined: " + defined) + ")");
+}
+
+route_config read_route(reader& r, const mapping& m, const config& c) {
+  route_config route;
+  route.failure_mode = c.failure_mode;
+  if (auto name = m.require("name")) {
+    auto text = r.string(*name);
+    if (text && is_route_name(*text)) {
+      route.name = *text;
+    } else if (text) {
+      r.report(*name, "expected a name of letters, digits, '-', '_' or '.'");
+    }
+  }
+  if (auto f = m.require("path")) read_path(r, *f, route);
+  if (auto f = m.get("methods")) read_methods(r, *f, route);
+  if (auto f = m.require("upstream")) {
+    if (auto text = r.string(*f)) {
+      route.upstream = *text;
+      check_upstream(r, *f, *text, c);
+    }
+  }
+  if (auto f = m.get("key")) read_keys(r, *f, route);
+  read_into(m, "failure_mode", route.failure_mode,
+            [&](const field& v) { return read_failure_mode(r, v); });
+  read_into(m, "shadow", route.shadow, [&](const field& v) { return r.boolean(v); });
+  read_into(m, "deny_status", route.deny_status, [&](const field& v) {
+    return r.integer(v, 400, 599, "expected an HTTP status from 400 to 599");
+  });
+  if (auto f = m.get("headers")) read_headers(r, *f, route);
+  if (auto f = m.get("limits")) {
+    for (const auto& element : r.list(*f)) {
+      if (auto spec = read_limit(r, element)) route.limits.push_back(*spec);
+    }
+  }
+  return route;
+}
+
+}  // namespace
+
+std::vector<route_config> build_routes(reader& r, const field& routes, const config& c) {
+  std::vector<route_config> out;
+  std::vector<int> name_lines;  // where each route's name was first defined
+  for (const auto& element : r.list(routes)) {
+    const mapping m(r, element, schema::route);
+    if (!m.valid()) continue;
+    route_config route = read_route(r, m, c);
+    if (!route.name.empty()) {
+      const auto earlier =
+          std::find_if(out.begin(), out.end(), [&](const auto& o) { return o.name == route.name; });
+      const auto name_field = m.get("name");
+      if (earlier != out.end()) {
+        const auto line = name_lines[static_cast<std::size_t>(earlier - out.begin())];
+        r.report(*name_field, "duplicate route name '" + route.name + "' (first defined at line " +
+                                  std::to_string(line) + ")");
+      }
+    }
+    name_lines.push_back(m.get("name") ? m.get("name")->mark.line + 1 : 0);
+    out.push_back(std::move(route));
+  }
+  return out;
+}
+
+}  // namespace floodgate::config::detail

@@ -1,0 +1,204 @@
+// One fixture per mistake in tests/fixtures/config/, each with the exact text
+// `floodgate --check` prints for it.
+#include <fstream>
+#include <sstream>
+
+#include <gtest/gtest.h>
+
+#include "config/loader.hpp"
+
+namespace floodgate::config {
+namespace {
+
+struct fixture_case {
+  const char* file;
+  const char* expected;
+};
+
+std::ostream& operator<<(std::ostream& os, const fixture_case& c) {
+  return os << c.file;
+}
+
+std::string read_fixture(const std::string& name) {
+  std::ifstream in(std::string(FLOODGATE_CONFIG_FIXTURES) + "/" + name);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+/// The problems `name` produces with an empty environment ("" when it loads).
+std::string check(const std::string& name) {
+  const std::string text = read_fixture(name);
+  EXPECT_FALSE(text.empty()) << "missing fixture " << name;
+  try {
+    (void)load_string(text, name, [](const std::string&) { return std::optional<std::string>{}; });
+  } catch (const config_error& e) {
+    return format_problems(e);
+  }
+  return "";
+}
+
+const fixture_case cases[] = {
+    {"misspelled_key.yaml",
+     "misspelled_key.yaml:8:5: routes[0].limts: unknown key (did you mean 'limits'?)\n"},
+    {"unknown_top_level_key.yaml",
+     "unknown_top_level_key.yaml:2:1: ratelimit: unknown key (expected one of: listen, threads, "
+     "gateway_id, trusted_proxies, redis, circuit_breaker, failure_mode, analytics, dashboard, "
+     "upstreams, routes, server, logging)\n"},
+    {"wrong_type.yaml",
+     "wrong_type.yaml:1:10: threads: expected an integer from 0 to 4096 (0 = one per core)\n"
+     "wrong_type.yaml:3:3: upstreams: expected a mapping\n"
+     "wrong_type.yaml:5:3: routes: expected a list\n"},
+    {"bad_duration.yaml",
+     "bad_duration.yaml:14:17: routes[1].limits[0].window: expected a duration (250ms, 2s, 5m, "
+     "...)\n"},
+    {"zero_duration.yaml",
+     "zero_duration.yaml:2:12: redis.timeout: expected a duration of at least 1ms\n"
+     "zero_duration.yaml:6:22: upstreams.backend.connect_timeout: expected a duration (250ms, 2s, "
+     "5m, ...)\n"
+     "zero_duration.yaml:7:14: upstreams.backend.timeout: expected a duration (250ms, 2s, 5m, "
+     "...)\n"},
+    {"unknown_algorithm.yaml",
+     "unknown_algorithm.yaml:9:20: routes[0].limits[0].algorithm: unknown algorithm 'leaky' "
+     "(expected one of: token_bucket, leaky_bucket, fixed_window, sliding_window, "
+     "sliding_window_counter, gcra)\n"},
+    {"bad_limit.yaml",
+     "bad_limit.yaml:9:34: routes[0].limits[0].limit: expected a positive integer\n"
+     "bad_limit.yaml:10:34: routes[0].limits[1].limit: expected a positive integer\n"
+     "bad_limit.yaml:11:34: routes[0].limits[2].limit: expected a positive integer\n"},
+    {"duplicate_route.yaml",
+     "duplicate_route.yaml:11:11: routes[2].name: duplicate route name 'data' (first defined at "
+     "line 5)\n"},
+    {"missing_upstream.yaml",
+     "missing_upstream.yaml:9:15: routes[0].upstream: unknown upstream 'backnd' (defined: "
+     "backend, search)\n"},
+    {"no_upstreams.yaml",
+     "no_upstreams.yaml:4:15: routes[0].upstream: unknown upstream 'backend' (no upstreams are "
+     "defined)\n"},
+    {"missing_required_key.yaml",
+     "missing_required_key.yaml:5:5: routes[0]: missing required key 'path'\n"
+     "missing_required_key.yaml:5:5: routes[0]: missing required key 'upstream'\n"
+     "missing_required_key.yaml:7:5: routes[1]: missing required key 'name'\n"
+     "missing_required_key.yaml:10:9: routes[1].limits[0]: missing required key 'limit'\n"
+     "missing_required_key.yaml:10:9: routes[1].limits[0]: missing required key 'window'\n"},
+    {"bad_route_fields.yaml",
+     "bad_route_fields.yaml:5:11: routes[0].name: expected a name of letters, digits, '-', '_' "
+     "or '.'\n"
+     "bad_route_fields.yaml:6:11: routes[0].path: expected a path starting with '/'\n"
+     "bad_route_fields.yaml:7:20: routes[0].methods[1]: expected an HTTP method such as GET or "
+     "POST\n"
+     "bad_route_fields.yaml:9:11: routes[0].key[0]: expected ip, global or header:NAME\n"
+     "bad_route_fields.yaml:9:27: routes[0].key[1]: expected ip, global or header:NAME\n"
+     "bad_route_fields.yaml:10:19: routes[0].failure_mode: expected open or closed\n"
+     "bad_route_fields.yaml:11:13: routes[0].shadow: expected true or false\n"
+     "bad_route_fields.yaml:12:18: routes[0].deny_status: expected an HTTP status from 400 to "
+     "599\n"
+     "bad_route_fields.yaml:13:28: routes[0].headers[1]: expected x-ratelimit or ietf\n"},
+    {"bad_listen.yaml",
+     "bad_listen.yaml:1:9: listen: expected host:port (missing port)\n"
+     "bad_listen.yaml:3:11: dashboard.listen: expected host:port (port must be 1-65535)\n"
+     "bad_listen.yaml:6:15: upstreams.backend.servers[0]: expected host:port (missing port)\n"
+     "bad_listen.yaml:6:28: upstreams.backend.servers[1]: expected host:port (an IPv6 address "
+     "goes in brackets, e.g. [::1]:8000)\n"
+     "bad_listen.yaml:6:52: upstreams.backend.servers[3]: expected host:port (invalid host)\n"},
+    {"bad_cidr.yaml",
+     "bad_cidr.yaml:3:5: trusted_proxies[1]: expected a CIDR such as 10.0.0.0/8 or ::1/128 "
+     "(invalid prefix length)\n"
+     "bad_cidr.yaml:4:5: trusted_proxies[2]: expected a CIDR such as 10.0.0.0/8 or ::1/128 "
+     "(invalid IP address)\n"
+     "bad_cidr.yaml:5:5: trusted_proxies[3]: expected a CIDR such as 10.0.0.0/8 or ::1/128 "
+     "(invalid prefix length)\n"},
+    {"empty_servers.yaml",
+     "empty_servers.yaml:3:14: upstreams.backend.servers: expected at least one host:port\n"
+     "empty_servers.yaml:5:5: upstreams.other: missing required key 'servers'\n"},
+    {"bad_threads.yaml",
+     "bad_threads.yaml:1:10: threads: expected an integer from 0 to 4096 (0 = one per core)\n"},
+    {"bad_redis_url.yaml",
+     "bad_redis_url.yaml:2:8: redis.url: expected a redis://[:password@]host:port[/db] or "
+     "unix:///path URL\n"
+     "bad_redis_url.yaml:3:12: redis.timeout: expected a duration (250ms, 2s, 5m, ...)\n"},
+    {"bad_analytics.yaml",
+     "bad_analytics.yaml:2:3: analytics: missing required key 'postgres'\n"
+     "bad_analytics.yaml:2:15: analytics.batch_size: expected a positive integer\n"
+     "bad_analytics.yaml:3:19: analytics.flush_interval: expected a duration (250ms, 2s, 5m, "
+     "...)\n"
+     "bad_analytics.yaml:4:11: analytics.buffer: expected a positive integer\n"},
+    {"batch_larger_than_buffer.yaml",
+     "batch_larger_than_buffer.yaml:3:15: analytics.batch_size: must not be larger than buffer "
+     "(1000)\n"},
+    {"bad_server.yaml",
+     "bad_server.yaml:2:21: server.max_header_bytes: must be at most 16m\n"
+     "bad_server.yaml:3:19: server.max_body_bytes: expected a size in bytes greater than 0 "
+     "(16384, 16k, 10m, 1g)\n"
+     "bad_server.yaml:4:19: server.header_timeout: expected a duration of at least 1ms\n"
+     "bad_server.yaml:6:23: server.upstream_pool_size: expected an integer from 0 to 100000\n"
+     "bad_server.yaml:8:10: logging.level: expected one of: trace, debug, info, warn, error, "
+     "critical, off\n"
+     "bad_server.yaml:9:22: logging.access_log_sample: expected a number from 0 to 1\n"},
+    {"bad_circuit_breaker.yaml",
+     "bad_circuit_breaker.yaml:2:22: circuit_breaker.failure_threshold: expected a positive "
+     "integer\n"
+     "bad_circuit_breaker.yaml:3:18: circuit_breaker.reset_timeout: expected a duration (250ms, "
+     "2s, 5m, ...)\n"
+     "bad_circuit_breaker.yaml:4:15: failure_mode: expected open or closed\n"},
+    {"env_unset.yaml",
+     "env_unset.yaml:3:9: environment variable FLOODGATE_TEST_UNSET is not set (write "
+     "${FLOODGATE_TEST_UNSET:-default} to give a default)\n"
+     "env_unset.yaml:5:14: invalid environment reference (expected ${NAME} or "
+     "${NAME:-default})\n"},
+    {"duplicate_key.yaml",
+     "duplicate_key.yaml:8:5: routes[0].path: duplicate key (first at line 6)\n"},
+    {"yaml_syntax.yaml", "yaml_syntax.yaml:4:1: invalid YAML: end of sequence flow not found\n"},
+    {"not_a_mapping.yaml", "not_a_mapping.yaml:1:1: expected a mapping\n"},
+    {"several_problems.yaml",
+     "several_problems.yaml:2:1: treads: unknown key (did you mean 'threads'?)\n"
+     "several_problems.yaml:12:16: routes[0].limits[0].limit: expected a positive integer\n"
+     "several_problems.yaml:14:11: routes[1].name: duplicate route name 'data' (first defined at "
+     "line 7)\n"
+     "several_problems.yaml:16:15: routes[1].upstream: unknown upstream 'missing' (defined: "
+     "backend)\n"
+     "several_problems.yaml:17:19: routes[1].failure_mode: expected open or closed\n"},
+};
+
+class config_fixture : public ::testing::TestWithParam<fixture_case> {};
+
+// Verifies the exact problem list of one fixture.
+TEST_P(config_fixture, exact_problems) {
+  EXPECT_EQ(check(GetParam().file), GetParam().expected);
+}
+
+INSTANTIATE_TEST_SUITE_P(fixtures, config_fixture, ::testing::ValuesIn(cases),
+                         [](const auto& param_info) {
+                           std::string name = param_info.param.file;
+                           return name.substr(0, name.find('.'));
+                         });
+
+// Verifies load_file names the file exactly as it was given.
+TEST(load_file, uses_path_as_given) {
+  const std::string path = std::string(FLOODGATE_CONFIG_FIXTURES) + "/bad_threads.yaml";
+  try {
+    (void)load_file(path);
+    FAIL() << "expected a config_error";
+  } catch (const config_error& e) {
+    ASSERT_EQ(e.problems().size(), 1u);
+    EXPECT_EQ(e.problems()[0].file, path);
+    EXPECT_EQ(e.problems()[0].line, 1);
+    EXPECT_EQ(e.problems()[0].column, 10);
+    EXPECT_EQ(e.problems()[0].path, "threads");
+    EXPECT_EQ(std::string(e.what()), format_problems(e));
+  }
+}
+
+// Verifies a file that cannot be read is one problem without a position.
+TEST(load_file, missing_file) {
+  try {
+    (void)load_file("no/such/routes.yaml");
+    FAIL() << "expected a config_error";
+  } catch (const config_error& e) {
+    EXPECT_EQ(format_problems(e),
+              "no/such/routes.yaml: cannot read file: No such file or directory\n");
+  }
+}
+
+}  // namespace
+}  // namespace floodgate::config
