@@ -12,9 +12,12 @@
 
 namespace floodgate::analytics {
 
-/// A mutex-protected vector that the writer swaps out whole, so producers hold the lock
-/// for one push_back of a moved event, and the writer's emptied vector (with its
-/// capacity) comes back as the next buffer: no allocation in steady state.
+/// A mutex-protected list of chunks (vectors of at most batch_size events) that the
+/// writer swaps out whole. Producers hold the lock for one push_back of a moved event;
+/// a full chunk is never reallocated (a growing single vector would move every held
+/// event while a producer waits: milliseconds during an outage), a new one is started
+/// instead, taken from the chunks the writer recycled: no allocation in steady state.
+/// Each chunk is one batch for the writer.
 ///
 /// Capacity counts events waiting *and* events taken by the writer but not yet
 /// released (written or given up), so a batch being retried while the database is
@@ -39,13 +42,18 @@ class event_buffer {
   /// oldest has waited flush_interval, or the buffer is closed with events waiting.
   [[nodiscard]] bool batch_due(clock::time_point now) const;
 
-  /// Blocks until a batch is due, the buffer is closed, or `wake_by`; then moves every
-  /// waiting event into `out` (which must be empty) and returns how many. They stay
-  /// counted against capacity until release().
-  std::size_t take(std::vector<decision_event>& out, clock::time_point wake_by);
+  using chunk = std::vector<decision_event>;
 
-  /// Non-blocking take(): moves the waiting events when batch_due(now).
-  std::size_t take_if_due(std::vector<decision_event>& out, clock::time_point now);
+  /// Blocks until a batch is due, the buffer is closed, or `wake_by`; then moves every
+  /// waiting chunk into `out` (which must be empty) and returns the number of events.
+  /// They stay counted against capacity until release().
+  std::size_t take(std::vector<chunk>& out, clock::time_point wake_by);
+
+  /// Non-blocking take(): moves the waiting chunks when batch_due(now).
+  std::size_t take_if_due(std::vector<chunk>& out, clock::time_point now);
+
+  /// Gives a written chunk back for reuse; its events are destroyed here, outside the lock.
+  void recycle(chunk&& c) noexcept;
 
   /// `n` taken events are finished with (written or given up).
   void release(std::size_t n) noexcept;
@@ -65,7 +73,7 @@ class event_buffer {
 
  private:
   [[nodiscard]] bool due_locked(clock::time_point now) const;
-  std::size_t move_out_locked(std::vector<decision_event>& out);
+  std::size_t move_out_locked(std::vector<chunk>& out);
 
   const std::size_t capacity_;
   const std::size_t batch_size_;
@@ -73,8 +81,11 @@ class event_buffer {
 
   mutable std::mutex mutex_;
   std::condition_variable ready_;
-  std::vector<decision_event> waiting_;
-  clock::time_point oldest_{};  // arrival of waiting_.front()
+  const std::size_t chunk_size_;
+  std::vector<chunk> waiting_;
+  std::size_t waiting_count_ = 0;
+  std::vector<chunk> spare_;    // recycled, empty, capacity kept
+  clock::time_point oldest_{};  // arrival of the first waiting event
   std::size_t taken_ = 0;
   std::uint64_t dropped_ = 0;
   bool dropping_ = false;

@@ -38,47 +38,53 @@ struct recorder::impl {
     return buf;
   }
 
-  // The writer thread: take a batch when due, write it in batch_size chunks, retry a
-  // failed chunk (same id, so never twice) until it is written or stop()'s deadline.
+  // The writer thread: take the waiting chunks when a batch is due and write them one by
+  // one (each holds at most batch_size events); retry a failed chunk (same id, so never
+  // twice) until it is written or stop()'s deadline passes.
   void run() {
-    std::vector<decision_event> batch;
-    std::size_t done = 0;
+    std::vector<event_buffer::chunk> chunks;
+    std::size_t current = 0;  // index of the chunk to write next
     auto next_maintenance = clock::now();
     for (;;) {
-      if (done == batch.size()) {
-        batch.clear();
-        done = 0;
+      if (current == chunks.size()) {
+        chunks.clear();
+        current = 0;
         if (buffer.closed() && buffer.waiting() == 0) break;
       }
       if (past_deadline()) break;
       if (clock::now() >= next_maintenance) next_maintenance = maintain();
-      if (done == batch.size()) {
-        buffer.take(batch, next_maintenance);
+      if (current == chunks.size()) {
+        buffer.take(chunks, next_maintenance);
         continue;
       }
-      const auto n = std::min(options.batch_size, batch.size() - done);
+      auto& chunk = chunks[current];
+      const auto n = chunk.size();
       try {
         if (chunk_id.empty()) chunk_id = batch_prefix + '-' + std::to_string(++chunk_seq);
-        sink->write(std::span<const decision_event>(batch.data() + done, n), chunk_id);
+        if (n > 0) sink->write(chunk, chunk_id);
         chunk_id.clear();
-        done += n;
         written.fetch_add(n, std::memory_order_relaxed);
         buffer.release(n);
+        buffer.recycle(std::move(chunk));
+        ++current;
         retry_delay.reset();
         set_up(true, {});
       } catch (const poison_batch& e) {
         spdlog::error("analytics: PostgreSQL rejected a batch of {} events, dropped: {}", n,
                       e.what());
         chunk_id.clear();
-        done += n;
         buffer.drop_taken(n);
+        buffer.recycle(std::move(chunk));
+        ++current;
       } catch (const std::exception& e) {
         sink->reset();
         set_up(false, e.what());
         wait_for_retry(retry_delay.next());
       }
     }
-    give_up(batch.size() - done);
+    std::size_t unwritten = 0;
+    for (; current < chunks.size(); ++current) unwritten += chunks[current].size();
+    give_up(unwritten);
   }
 
   // Partitions ahead and retention; also the first contact at start, which makes /health
@@ -99,7 +105,7 @@ struct recorder::impl {
   // At the stop() deadline whatever is still held is lost: count it, say so once.
   void give_up(std::size_t unwritten_taken) {
     buffer.close();
-    std::vector<decision_event> rest;
+    std::vector<event_buffer::chunk> rest;
     const auto still_waiting = buffer.take_if_due(rest, clock::now());
     const auto lost = unwritten_taken + still_waiting;
     buffer.drop_taken(lost);

@@ -45,9 +45,9 @@ TEST(event_buffer, taken_events_hold_their_place_until_released) {
   auto e1 = event("/1");
   auto e2 = event("/2");
   ASSERT_TRUE(b.push(e1, t0).accepted);
-  std::vector<decision_event> out;
+  std::vector<event_buffer::chunk> out;
   ASSERT_EQ(b.take_if_due(out, t0), 1u);
-  EXPECT_EQ(out[0].path, "/1");
+  EXPECT_EQ(out[0][0].path, "/1");
   ASSERT_TRUE(b.push(e2, t0).accepted);
   auto e3 = event("/3");
   EXPECT_FALSE(b.push(e3, t0).accepted);  // 1 taken + 1 waiting = capacity
@@ -73,7 +73,7 @@ TEST(event_buffer, batch_due_by_size_or_age) {
   b.push(e, t0 + milliseconds{200});
   EXPECT_TRUE(b.batch_due(t0 + milliseconds{200}));  // size reached
 
-  std::vector<decision_event> out;
+  std::vector<event_buffer::chunk> out;
   EXPECT_EQ(b.take_if_due(out, t0 + milliseconds{200}), 3u);
   // The next event starts a new timer.
   e = event("/d");
@@ -90,7 +90,7 @@ TEST(event_buffer, close_drains_and_refuses) {
   EXPECT_FALSE(b.batch_due(t0));
   b.close();
   EXPECT_TRUE(b.batch_due(t0));
-  std::vector<decision_event> out;
+  std::vector<event_buffer::chunk> out;
   // take() returns at once when closed, whatever wake_by says.
   EXPECT_EQ(b.take(out, clock_type::now() + hours{1}), 1u);
   e = event("/late");
@@ -101,22 +101,42 @@ TEST(event_buffer, close_drains_and_refuses) {
   EXPECT_EQ(b.size(), 0u);
 }
 
-// Verifies the writer's vector is recycled: its capacity becomes the next buffer.
-TEST(event_buffer, swaps_vectors_instead_of_copying) {
-  event_buffer b(100, 1, seconds{1});
-  std::vector<decision_event> out;
-  out.reserve(64);
+// Verifies events are handed over in chunks of at most batch_size, in arrival order.
+TEST(event_buffer, hands_over_chunks_of_batch_size) {
+  event_buffer b(100, 4, seconds{1});
+  for (int i = 0; i < 10; ++i) {
+    auto e = event(std::to_string(i));
+    ASSERT_TRUE(b.push(e, t0).accepted);
+  }
+  std::vector<event_buffer::chunk> out;
+  ASSERT_EQ(b.take_if_due(out, t0), 10u);
+  ASSERT_EQ(out.size(), 3u);
+  EXPECT_EQ(out[0].size(), 4u);
+  EXPECT_EQ(out[1].size(), 4u);
+  EXPECT_EQ(out[2].size(), 2u);
+  EXPECT_EQ(out[0][0].path, "0");
+  EXPECT_EQ(out[2][1].path, "9");
+  EXPECT_EQ(b.size(), 10u);  // taken, not released
+  b.release(10);
+  EXPECT_EQ(b.size(), 0u);
+}
+
+// Verifies a recycled chunk is reused (same storage) for the next events.
+TEST(event_buffer, reuses_recycled_chunks) {
+  event_buffer b(100, 8, seconds{1});
   auto e = event("/a");
   b.push(e, t0);
-  ASSERT_EQ(b.take_if_due(out, t0), 1u);
+  std::vector<event_buffer::chunk> out;
+  ASSERT_EQ(b.take_if_due(out, t0 + seconds{1}), 1u);
+  const auto* storage = out[0].data();
   b.release(1);
-  out.clear();
-  std::vector<decision_event> second;
+  b.recycle(std::move(out[0]));
   e = event("/b");
   b.push(e, t0);
-  ASSERT_EQ(b.take_if_due(second, t0), 1u);
-  EXPECT_GE(second.capacity(), 1u);
-  EXPECT_EQ(second[0].path, "/b");
+  std::vector<event_buffer::chunk> next;
+  ASSERT_EQ(b.take_if_due(next, t0 + seconds{2}), 1u);
+  EXPECT_EQ(next[0].data(), storage);
+  EXPECT_EQ(next[0][0].path, "/b");
 }
 
 }  // namespace
