@@ -6,6 +6,7 @@
 --                            decision_events_pYYYYMMDD + decision_events_default (safety net)
 --   decision_rollup_minute   requests, latency sum and latency histogram per minute/route/decision
 --   blocked_clients_minute   decision 'blocked' per minute/route/client
+--   floodgate_batches        ids of committed writer batches (exactly-once on retry)
 --   floodgate_settings       operator settings (retention)
 --
 -- The rollups are written by the analytics writer in the same transaction as the COPY of
