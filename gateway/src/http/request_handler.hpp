@@ -23,8 +23,8 @@ namespace beast_http = boost::beast::http;
 /// (the body has not been read yet: it is streamed later, or discarded).
 struct request_context {
   const beast_http::request_header<>& header;
-  boost::asio::ip::address peer;  // TCP peer of the downstream connection
-  std::string_view path;          // target without the query string
+  boost::asio::ip::address peer;                  // TCP peer of the downstream connection
+  std::string_view path;                          // target without the query string
   std::chrono::steady_clock::time_point started;  // header fully read
 };
 
