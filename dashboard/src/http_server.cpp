@@ -6,7 +6,7 @@
 #include <spdlog/spdlog.h>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
@@ -119,8 +119,11 @@ void http_server::start() {
           auto [ec, socket] = co_await acceptor_.async_accept(net::make_strand(io_), use_tuple);
           if (ec == net::error::operation_aborted) break;
           if (ec) {
-            // E.g. out of file descriptors: keep serving the connections we have.
+            // E.g. out of file descriptors: keep serving the connections we have, and
+            // pause so the loop does not spin while the condition lasts.
             spdlog::warn("accept: {}", ec.message());
+            net::steady_timer pause(io_, std::chrono::milliseconds(100));
+            co_await pause.async_wait(use_tuple);
             continue;
           }
           auto executor = socket.get_executor();

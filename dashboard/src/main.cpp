@@ -8,7 +8,7 @@
 
 #include <spdlog/spdlog.h>
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/ip/address.hpp>
+#include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/thread_pool.hpp>
 
@@ -44,23 +44,28 @@ int run(const std::string& config_path) {
   // Bound the wait for an unreachable server (the URI may still set its own).
   ::setenv("PGCONNECT_TIMEOUT", "3", 0);
 
+  net::io_context io(1);
   const auto& listen = cfg->dashboard.listen;
   boost::system::error_code ec;
-  const auto address = net::ip::make_address(listen.host, ec);
-  if (ec) {
-    std::cerr << config_path << ": dashboard.listen: '" << listen.to_string()
-              << "' is not an IP address and port\n";
+  // A host name is allowed (e.g. "localhost"): listen on its first address.
+  std::string host = listen.host;
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']')
+    host = host.substr(1, host.size() - 2);
+  const auto resolved = net::ip::tcp::resolver(io).resolve(
+      host, std::to_string(listen.port),
+      net::ip::tcp::resolver::passive | net::ip::tcp::resolver::numeric_service, ec);
+  if (ec || resolved.empty()) {
+    std::cerr << config_path << ": dashboard.listen: cannot resolve '" << listen.host
+              << "': " << ec.message() << '\n';
     return EXIT_FAILURE;
   }
-
-  net::io_context io(1);
   net::thread_pool workers(worker_threads);
   dashboard::db_pool pool(cfg->analytics->postgres, worker_threads);
   dashboard::router routes(pool);
   std::unique_ptr<dashboard::http_server> server;
   try {
     server = std::make_unique<dashboard::http_server>(
-        io, workers, net::ip::tcp::endpoint(address, listen.port),
+        io, workers, resolved.begin()->endpoint(),
         [&routes](std::string_view method, std::string_view target) {
           return routes.handle(method, target);
         });

@@ -11,6 +11,12 @@ namespace {
 
 using analytics::latency_bucket_count;
 
+// First and last minute of a window, Unix epoch seconds, both inclusive.
+struct minute_range {
+  std::int64_t first = 0;
+  std::int64_t last = 0;
+};
+
 // The window's minutes by the database clock, read inside the caller's transaction.
 minute_range window_minutes(pqxx::transaction_base& tx, std::chrono::seconds window) {
   const auto last = tx.exec1("SELECT extract(epoch FROM date_trunc('minute', now()))::bigint")[0]

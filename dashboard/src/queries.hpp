@@ -11,18 +11,13 @@
 
 namespace floodgate::dashboard {
 
-/// The minutes a window covers, in Unix epoch seconds (both ends are minute starts,
-/// inclusive). A window of N minutes is the current, still filling, minute and the
-/// N-1 before it, by PostgreSQL's clock, so every endpoint sees the same minutes.
-struct minute_range {
-  std::int64_t first = 0;
-  std::int64_t last = 0;
-};
-
 /// The read queries behind the API. Each function runs one read-only transaction on
 /// `c` and throws pqxx exceptions on failure. They read only the per-minute rollups
 /// (decision_rollup_minute, blocked_clients_minute), never raw events, so their cost
 /// grows with window x routes, not with traffic.
+///
+/// A window of N minutes is the current (still filling) minute and the N-1 before it,
+/// by PostgreSQL's clock, so every endpoint sees the same minutes.
 
 /// Per-route counts and latency histograms over the window, ordered by route name.
 [[nodiscard]] std::vector<route_stats> query_routes(pqxx::connection& c,

@@ -62,15 +62,19 @@
     return td;
   }
 
-  function fillTable(tableId, items, columns, emptyText) {
-    const tbody = $(tableId).querySelector("tbody");
+  // Rows for a table body: a placeholder row when there is nothing to show.
+  function startRows(items, columns, emptyText) {
     const rows = [];
     if (items.length === 0) {
       const tr = document.createElement("tr");
       cell(tr, emptyText, "empty").colSpan = columns;
       rows.push(tr);
     }
-    return { tbody, rows };
+    return rows;
+  }
+
+  function tbody(tableId) {
+    return $(tableId).querySelector("tbody");
   }
 
   function renderSummary(s) {
@@ -91,7 +95,7 @@
   }
 
   function renderRoutes(routes) {
-    const { tbody, rows } = fillTable("routes", routes, 8, "no traffic in this window");
+    const rows = startRows(routes, 8, "no traffic in this window");
     for (const r of routes) {
       const tr = document.createElement("tr");
       cell(tr, r.route, "key");
@@ -104,11 +108,11 @@
       cell(tr, formatMs(r.p99_ms), "num");
       rows.push(tr);
     }
-    tbody.replaceChildren(...rows);
+    tbody("routes").replaceChildren(...rows);
   }
 
   function renderTopBlocked(clients) {
-    const { tbody, rows } = fillTable("top-blocked", clients, 3, "nobody blocked in this window");
+    const rows = startRows(clients, 3, "nobody blocked in this window");
     for (const c of clients) {
       const tr = document.createElement("tr");
       cell(tr, c.client_key, "key");
@@ -116,7 +120,7 @@
       cell(tr, formatCount(c.blocked), "num bad");
       rows.push(tr);
     }
-    tbody.replaceChildren(...rows);
+    tbody("top-blocked").replaceChildren(...rows);
   }
 
   function chartWidth() {
@@ -142,8 +146,8 @@
         axes: [{}, { size: 60 }],
         series: [
           {},
-          { label: "allowed", stroke: "#2e9e5b", fill: "rgba(46,158,91,0.12)", width: 2 },
-          { label: "blocked", stroke: "#d64545", fill: "rgba(214,69,69,0.12)", width: 2 },
+          { label: "allowed", stroke: "#2e9e5b", fill: "rgba(46,158,91,0.12)", width: 2, points: { show: false } },
+          { label: "blocked", stroke: "#d64545", fill: "rgba(214,69,69,0.12)", width: 2, points: { show: false } },
         ],
       },
       data,
