@@ -14,9 +14,6 @@ static_assert(std::is_same_v<
               std::variant_alternative_t<static_cast<std::size_t>(algorithm::gcra), limit_change>,
               gcra_state>);
 
-template <std::size_t I>
-constexpr std::size_t index_of_v = I;
-
 }  // namespace
 
 limit_state fresh_state(const limit_spec& s, std::int64_t now_us) {

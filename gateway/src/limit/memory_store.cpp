@@ -39,6 +39,7 @@ struct alignas(64) shard {
   state_map states;
   state_map::iterator cursor;  // the sweep's position; valid until a rehash
   bool cursor_valid = false;
+  std::size_t next_neighbour = 0;  // which other shard this one's checks help sweep
 
   // Visits up to `budget` entries from the cursor, dropping idle ones.
   std::size_t sweep(std::int64_t now_us, std::size_t budget) {
@@ -128,7 +129,9 @@ void memory_store::do_check(std::string_view key, std::span<const limit_spec> li
 
   const std::uint64_t key_hash = hash_key(key);
   const std::uint32_t tag = tag_key(key);
-  shard& sh = impl_->shards[key_hash % shard_count];
+  const std::size_t shard_index = key_hash % shard_count;
+  shard& sh = impl_->shards[shard_index];
+  std::size_t neighbour = 0;
   boost::container::small_vector<evaluation, inline_limits> evals;
   bool all_allowed = true;
   {
@@ -158,6 +161,13 @@ void memory_store::do_check(std::string_view key, std::span<const limit_spec> li
       }
     }
     sh.sweep(now_us, sweep_per_check);
+    neighbour = (shard_index + 1 + sh.next_neighbour++ % (shard_count - 1)) % shard_count;
+  }
+  // Keys hash to shards unevenly, and a shard may see no traffic at all for a
+  // while: each check also sweeps some other shard, if nobody holds it.
+  if (shard& other = impl_->shards[neighbour]; other.mu.try_lock()) {
+    std::lock_guard lock(other.mu, std::adopt_lock);
+    other.sweep(now_us, sweep_per_check);
   }
 
   verdict v;
