@@ -1,0 +1,108 @@
+#include "http/request_reader.hpp"
+
+#include <string>
+
+#include <gtest/gtest.h>
+#include <boost/beast/http/error.hpp>
+
+#include "http/error_status.hpp"
+#include "proxy/error.hpp"
+
+namespace floodgate::http {
+namespace {
+
+namespace bh = boost::beast::http;
+
+// Parses a raw header with Beast's own parser, then applies our framing checks.
+net::error_code parse(const std::string& raw) {
+  request_parser p;
+  config::server_config limits;
+  apply_limits(p, limits);
+  net::error_code ec;
+  p.put(boost::asio::buffer(raw), ec);
+  if (ec) return ec;
+  if (!p.is_header_done()) return bh::error::need_more;
+  return check_framing(p.get());
+}
+
+// Verifies that a plain request with a length passes.
+TEST(request_reader, accepts_plain_request) {
+  EXPECT_FALSE(parse("POST /a HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabc"));
+  EXPECT_FALSE(parse("POST /a HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"));
+  EXPECT_FALSE(parse("GET /a HTTP/1.0\r\n\r\n"));
+}
+
+// Verifies the smuggling variants Beast 1.81 rejects itself, so that a Beast
+// upgrade that stops rejecting them fails here.
+TEST(request_reader, beast_rejects_content_length_with_chunked) {
+  EXPECT_EQ(parse("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n"
+                  "Transfer-Encoding: chunked\r\n\r\n"),
+            bh::error::bad_transfer_encoding);
+  EXPECT_EQ(parse("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
+                  "Content-Length: 3\r\n\r\n"),
+            bh::error::bad_content_length);
+  EXPECT_EQ(parse("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\n"),
+            bh::error::multiple_content_length);
+  EXPECT_EQ(parse("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 3, 4\r\n\r\n"),
+            bh::error::multiple_content_length);
+  EXPECT_EQ(parse("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: -1\r\n\r\n"),
+            bh::error::bad_content_length);
+}
+
+// Verifies what Beast lets through and our checks reject.
+TEST(request_reader, rejects_ambiguous_transfer_encoding) {
+  // Non-chunked coding first, then a length: Beast accepts, the upstream might not agree.
+  EXPECT_EQ(parse("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n"
+                  "Content-Length: 3\r\n\r\n"),
+            bh::error::bad_transfer_encoding);
+  EXPECT_EQ(parse("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked, gzip\r\n\r\n"),
+            bh::error::bad_transfer_encoding);
+  EXPECT_EQ(parse("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip, chunked\r\n\r\n"),
+            bh::error::bad_transfer_encoding);
+  EXPECT_EQ(parse("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n"
+                  "Transfer-Encoding: chunked\r\n\r\n"),
+            bh::error::bad_transfer_encoding);
+  EXPECT_EQ(parse("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: identity\r\n\r\n"),
+            bh::error::bad_transfer_encoding);
+}
+
+// Verifies that HTTP/1.1 needs exactly one Host (RFC 9112 §3.2).
+TEST(request_reader, requires_one_host) {
+  EXPECT_EQ(parse("GET / HTTP/1.1\r\n\r\n"), bh::error::bad_field);
+  EXPECT_EQ(parse("GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n"), bh::error::bad_field);
+}
+
+// Verifies obs-fold detection stays within the header block.
+TEST(request_reader, detects_obs_fold) {
+  EXPECT_TRUE(has_obs_fold("GET / HTTP/1.1\r\nHost: x\r\nX-A: 1\r\n 2\r\n\r\n"));
+  EXPECT_TRUE(has_obs_fold("GET / HTTP/1.1\r\nHost: x\r\nX-A: 1\r\n\t2\r\n\r\n"));
+  EXPECT_TRUE(has_obs_fold("GET / HTTP/1.1\r\nX-A: 1\r\n 2"));  // header still incomplete
+  EXPECT_FALSE(has_obs_fold("GET / HTTP/1.1\r\nHost: x\r\n\r\n body starts with a space"));
+  EXPECT_FALSE(has_obs_fold("GET / HTTP/1.1\r\nHost: x y\r\n\r\n"));
+}
+
+// Verifies the one mapping from errors to statuses (STYLE.md §5).
+TEST(error_status, maps_errors) {
+  using bh::status;
+  EXPECT_EQ(error_status(bh::error::header_limit), status::request_header_fields_too_large);
+  EXPECT_EQ(error_status(bh::error::body_limit), status::payload_too_large);
+  EXPECT_EQ(error_status(bh::error::bad_chunk), status::bad_request);
+  EXPECT_EQ(error_status(bh::error::bad_transfer_encoding), status::bad_request);
+  EXPECT_EQ(error_status(boost::beast::error::timeout), status::request_timeout);
+  EXPECT_EQ(error_status(proxy::errc::upstream_connect), status::bad_gateway);
+  EXPECT_EQ(error_status(proxy::errc::upstream_protocol), status::bad_gateway);
+  EXPECT_EQ(error_status(proxy::errc::upstream_timeout), status::gateway_timeout);
+}
+
+// Verifies local error bodies are small JSON documents with a length.
+TEST(error_status, error_response_is_json) {
+  auto res = error_response(bh::status::payload_too_large, false);
+  EXPECT_EQ(res.body(), R"({"error":"payload_too_large"})");
+  EXPECT_EQ(res[bh::field::content_type], "application/json");
+  EXPECT_EQ(res[bh::field::content_length], std::to_string(res.body().size()));
+  EXPECT_FALSE(res.keep_alive());
+  EXPECT_EQ(error_response(bh::status::bad_request, true).body(), R"({"error":"bad_request"})");
+}
+
+}  // namespace
+}  // namespace floodgate::http
