@@ -66,10 +66,6 @@ struct sliding_window_update {
   bool append = false;
 };
 
-/// True when `s` can be evaluated exactly: limit >= 1, window >= 1 ms and
-/// limit * window_us <= 2^53 (so a Lua double holds every intermediate value).
-[[nodiscard]] bool is_supported(const limit_spec& s) noexcept;
-
 /// The window in microseconds.
 [[nodiscard]] constexpr std::int64_t window_us(const limit_spec& s) noexcept {
   return static_cast<std::int64_t>(s.window.count()) * 1000;
