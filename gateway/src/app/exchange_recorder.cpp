@@ -1,0 +1,97 @@
+#include "app/exchange_recorder.hpp"
+
+#include <random>
+
+#include <spdlog/spdlog.h>
+
+#include <floodgate/analytics/recorder.hpp>
+
+#include "metrics/registry.hpp"
+
+namespace floodgate::app {
+
+namespace {
+
+double seconds(std::chrono::steady_clock::duration d) {
+  return std::chrono::duration<double>(d).count();
+}
+
+/// Per-thread generator: sampling must not contend on a shared RNG at 30k requests/s.
+bool sampled(double fraction) {
+  if (fraction <= 0.0) return false;
+  if (fraction >= 1.0) return true;
+  thread_local std::minstd_rand rng{std::random_device{}()};
+  return std::uniform_real_distribution<double>(0.0, 1.0)(rng) < fraction;
+}
+
+}  // namespace
+
+struct exchange_recorder::series {
+  explicit series(metrics::registry& r)
+      : requests(r.counter("floodgate_requests_total", "Requests by route and limiter decision.",
+                           {"route", "decision"})),
+        unmatched(r.counter("floodgate_unmatched_requests_total",
+                            "Requests no route matched (answered 404).", {})
+                      .with({})),
+        duration(r.histogram("floodgate_request_duration_seconds",
+                             "Time in the gateway per request, upstream included.", {"route"},
+                             metrics::default_latency_buckets())),
+        limiter(r.histogram("floodgate_limiter_duration_seconds",
+                            "Time to decide one request (store round trip included).", {},
+                            metrics::default_decision_buckets())
+                    .with({})) {}
+
+  metrics::counter_family& requests;
+  metrics::counter& unmatched;
+  metrics::histogram_family& duration;
+  metrics::histogram& limiter;
+};
+
+exchange_recorder::exchange_recorder(metrics::registry& registry, analytics::recorder* events,
+                                     std::string gateway_id, double access_log_sample)
+    : series_(std::make_unique<series>(registry)),
+      events_(events),
+      gateway_id_(std::move(gateway_id)),
+      sample_(access_log_sample) {}
+
+exchange_recorder::~exchange_recorder() = default;
+
+void exchange_recorder::limiter_duration(std::chrono::steady_clock::duration d) {
+  series_->limiter.observe(seconds(d));
+}
+
+void exchange_recorder::completed(const policy::exchange& e, unsigned status,
+                                  std::chrono::steady_clock::duration latency) {
+  const auto decision = limit::to_string(e.decision);
+  if (e.route.empty()) {
+    series_->unmatched.inc();
+  } else {
+    series_->requests.with({e.route, decision}).inc();
+    series_->duration.with({e.route}).observe(seconds(latency));
+  }
+
+  const double latency_ms = seconds(latency) * 1000.0;
+  if (events_ != nullptr && !e.route.empty() && e.decision != limit::decision::unlimited) {
+    events_->record(analytics::decision_event{
+        .ts = e.decided_at,
+        .gateway_id = gateway_id_,
+        .route = e.route,
+        .client_key = e.client_key,
+        .method = e.method,
+        .path = e.path,
+        .decision = std::string(decision),
+        .algorithm = e.algorithm,
+        .status = static_cast<int>(status),
+        .latency_ms = latency_ms,
+    });
+  }
+
+  if (sampled(sample_.load(std::memory_order_relaxed))) {
+    spdlog::info(
+        "access route={} decision={} client={} method={} path={} status={} latency_ms={:.3f}",
+        e.route.empty() ? "-" : e.route, decision, e.client_key.empty() ? "-" : e.client_key,
+        e.method, e.path, status, latency_ms);
+  }
+}
+
+}  // namespace floodgate::app

@@ -1,0 +1,200 @@
+#include "app/gateway_app.hpp"
+
+#include <algorithm>
+#include <csignal>
+#include <thread>
+
+#include <spdlog/spdlog.h>
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include <floodgate/analytics/recorder.hpp>
+#include <floodgate/limit/limiter.hpp>
+#include <floodgate/redis/redis_store.hpp>
+
+#include "app/exchange_recorder.hpp"
+#include "app/gateway_metrics.hpp"
+#include "app/logging.hpp"
+#include "app/reload.hpp"
+#include "app/store_factory.hpp"
+#include "http/server.hpp"
+#include "policy/gateway_policy.hpp"
+
+namespace floodgate::app {
+
+namespace net = boost::asio;
+using namespace std::chrono_literals;
+
+namespace {
+
+unsigned worker_count(const config::config& cfg) {
+  if (cfg.threads != 0) return cfg.threads;
+  return std::max(1u, std::thread::hardware_concurrency());
+}
+
+/// A lifecycle coroutine that throws is a bug; log it instead of terminating mid-drain.
+auto log_failure(const char* what) {
+  return [what](const std::exception_ptr& e) {
+    if (!e) return;
+    try {
+      std::rethrow_exception(e);
+    } catch (const std::exception& ex) {
+      spdlog::error("{}: unexpected exception: {}", what, ex.what());
+    }
+  };
+}
+
+}  // namespace
+
+gateway_app::gateway_app(config::config_ptr cfg, std::string config_path)
+    : config_path_(std::move(config_path)), startup_config_(cfg) {
+  const auto threads = worker_count(*cfg);
+  for (unsigned i = 0; i < threads; ++i) {
+    // Concurrency hint 1: each context is run by exactly one thread (http::server).
+    contexts_.push_back(std::make_unique<net::io_context>(1));
+    work_.push_back(net::make_work_guard(*contexts_.back()));
+  }
+
+  std::vector<net::any_io_executor> executors;
+  for (auto& ctx : contexts_) executors.emplace_back(ctx->get_executor());
+  auto made = make_store(*cfg, executors);
+  store_ = std::move(made.store);
+  redis_ = made.redis;
+
+  limiter_ = std::make_unique<limit::limiter>(store_, cfg->circuit_breaker);
+  if (cfg->analytics) {
+    const auto& a = *cfg->analytics;
+    recorder_ = std::make_unique<analytics::recorder>(analytics::recorder_options{
+        .postgres = a.postgres,
+        .batch_size = a.batch_size,
+        .flush_interval = a.flush_interval,
+        .buffer = a.buffer,
+    });
+  }
+  metrics_ = std::make_unique<gateway_metrics>(*limiter_, recorder_.get(), redis_);
+  exchange_log_ = std::make_unique<exchange_recorder>(
+      metrics_->registry(), recorder_.get(), cfg->gateway_id, cfg->logging.access_log_sample);
+
+  policy::policy_services services;
+  services.limiter = limiter_.get();
+  services.log = exchange_log_.get();
+  if (redis_ != nullptr) services.redis_up = [r = redis_] { return r->connected(); };
+  if (recorder_) services.analytics_up = [r = recorder_.get()] { return r->database_up(); };
+  services.render_metrics = [m = metrics_.get()] { return m->render(); };
+  policy_ = std::make_shared<policy::gateway_policy>(cfg, std::move(services));
+
+  std::vector<net::io_context*> raw;
+  for (auto& ctx : contexts_) raw.push_back(ctx.get());
+  server_ = std::make_unique<http::server>(std::move(raw), policy_);
+  metrics_->watch_server(*server_);
+  server_->listen(cfg->listen);
+
+  spdlog::info("floodgate {} listening on {} threads={} store={} analytics={} routes={}",
+               FLOODGATE_VERSION, cfg->listen.to_string(), threads,
+               redis_ != nullptr ? "redis" : "memory", recorder_ ? "postgres" : "off",
+               cfg->routes.size());
+}
+
+gateway_app::~gateway_app() {
+  // Sessions and their coroutine frames refer to the policy, limiter and store: destroy
+  // the server, then the contexts (which destroy pending frames), then the rest.
+  if (redis_ != nullptr) redis_->stop();
+  server_.reset();
+  work_.clear();
+  contexts_.clear();
+  policy_.reset();
+}
+
+int gateway_app::run() {
+  auto& main_ctx = *contexts_.front();
+  net::co_spawn(main_ctx, handle_reloads(), log_failure("reload"));
+  net::co_spawn(main_ctx, handle_stop(), log_failure("shutdown"));
+
+  std::vector<std::jthread> workers;
+  for (std::size_t i = 1; i < contexts_.size(); ++i) {
+    workers.emplace_back([ctx = contexts_[i].get()] { ctx->run(); });
+  }
+  main_ctx.run();
+  workers.clear();  // joins
+
+  // Only now, with no request in flight, flush analytics: stop() blocks, so it must not
+  // run on a worker.
+  if (recorder_) {
+    recorder_->stop(startup_config_->server.drain_timeout);
+    spdlog::info("analytics flushed: written={} dropped={}", recorder_->written(),
+                 recorder_->dropped());
+  }
+  spdlog::info("stopped");
+  return 0;
+}
+
+net::awaitable<void> gateway_app::handle_reloads() {
+  net::signal_set hup(co_await net::this_coro::executor, SIGHUP);
+  while (!stopping_.load()) {
+    auto [ec, sig] = co_await hup.async_wait(net::as_tuple(net::use_awaitable));
+    if (ec || stopping_.load()) break;
+    reload();
+  }
+}
+
+void gateway_app::reload() {
+  const auto running = policy_->current_config();
+  // Reading a small YAML file takes a millisecond or two; it runs on the first worker
+  // rather than a thread of its own because reloads are rare and operator-driven.
+  auto r = reload_config(config_path_, *running);
+  if (!r.next) {
+    for (const auto& p : r.problems) spdlog::error("reload refused: {}", p);
+    spdlog::error("reload refused: {} problem(s) in {}; the running configuration stays",
+                  r.problems.size(), config_path_);
+    metrics_->count_reload(false);
+    return;
+  }
+  for (const auto& name : r.ignored) {
+    spdlog::warn("reload: '{}' changed but needs a restart; ignored until then", name);
+  }
+  apply_log_level(r.next->logging);
+  exchange_log_->set_access_log_sample(r.next->logging.access_log_sample);
+  policy_->replace_config(r.next);
+  metrics_->count_reload(true);
+  spdlog::info("reload: applied {} routes={} upstreams={}", config_path_, r.next->routes.size(),
+               r.next->upstreams.size());
+}
+
+net::awaitable<void> gateway_app::handle_stop() {
+  net::signal_set stop(co_await net::this_coro::executor, SIGTERM, SIGINT);
+  auto [ec, sig] = co_await stop.async_wait(net::as_tuple(net::use_awaitable));
+  if (ec) co_return;
+  stopping_.store(true);
+  const auto timeout = policy_->current_config()->server.drain_timeout;
+  spdlog::info("signal {}: draining (timeout {} ms, {} open connections)", sig, timeout.count(),
+               server_->active_sessions());
+  policy_->begin_drain();
+  server_->begin_drain();
+
+  // The server exposes a count, not a completion: poll it. 20 ms is invisible next to the
+  // drain timeout and costs nothing while idle.
+  net::steady_timer timer(co_await net::this_coro::executor);
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (server_->active_sessions() != 0 && std::chrono::steady_clock::now() < deadline) {
+    timer.expires_after(20ms);
+    co_await timer.async_wait(net::as_tuple(net::use_awaitable));
+  }
+  if (const auto left = server_->active_sessions(); left != 0) {
+    spdlog::warn("drain timeout: closing {} connection(s) still open", left);
+  }
+  server_->close_all();
+  finish();
+}
+
+void gateway_app::finish() {
+  if (redis_ != nullptr) redis_->stop();
+  // Nothing is served any more: let every context run out of work, and stop them in case
+  // a pooled connection or timer would keep one alive.
+  work_.clear();
+  for (auto& ctx : contexts_) ctx->stop();
+}
+
+}  // namespace floodgate::app
