@@ -84,11 +84,14 @@ std::vector<blocked_client> query_top_blocked(pqxx::connection& c, std::chrono::
 
 std::vector<series_point> query_timeseries(pqxx::connection& c, std::chrono::seconds window,
                                            std::chrono::seconds step) {
-  static const std::string sql = std::string(
-                                     "SELECT (floor(extract(epoch FROM minute) / $3) * $3)::bigint "
-                                     "AS bucket, decision, sum(requests)::bigint "
-                                     "FROM decision_rollup_minute WHERE") +
-                                 in_window + "GROUP BY bucket, decision";
+  // date_bin does the alignment in timestamp arithmetic, much cheaper than epoch numerics.
+  static const std::string sql =
+      std::string(
+          "SELECT extract(epoch FROM bucket)::bigint, decision, n FROM ("
+          " SELECT date_bin($3::integer * interval '1 second', minute, timestamptz 'epoch') "
+          " AS bucket, decision, sum(requests)::bigint AS n "
+          " FROM decision_rollup_minute WHERE") +
+      in_window + "GROUP BY bucket, decision) AS steps";
   pqxx::read_transaction tx(c);
   const auto range = window_minutes(tx, window);
   const std::int64_t s = step.count();
