@@ -54,8 +54,16 @@ for exe in floodgate floodgate-dashboard floodgate-demo-backend; do
   [[ -x "$bin/$exe" ]] || die "$bin/$exe is missing: did the build succeed?"
 done
 
-# From here on, a failure stops whatever was already started.
-trap 'log "start-up failed; stopping what was started"; scripts/stop-stack.sh >&2 || true' ERR
+# From here on, a failure (a failed command or a die) stops whatever was already started.
+up=0
+on_exit() {
+  local status=$?
+  if ((status != 0 && !up)); then
+    log "start-up failed; stopping what was started"
+    scripts/stop-stack.sh >&2 || true
+  fi
+}
+trap on_exit EXIT
 
 redis_port=$(pick_port "${REDIS_PORT:-6379}")
 pg_port=$(pick_port "${PG_PORT:-5432}")
@@ -97,6 +105,10 @@ FLOODGATE_REDIS_URL=$FLOODGATE_REDIS_URL
 FLOODGATE_POSTGRES=$FLOODGATE_POSTGRES
 ENV
 
+# Refuse a broken configuration up front, with the gateway's own file:line:column message.
+FLOODGATE_LISTEN="127.0.0.1:$gateway_port" "$bin/floodgate" --config "$run_dir/routes.yaml" --check >&2 ||
+  die "$config_src does not validate"
+
 log "redis-server on 127.0.0.1:$redis_port"
 mkdir -p "$run_dir/redis"
 start_daemon redis "$run_dir" redis-server --bind 127.0.0.1 --port "$redis_port" \
@@ -124,10 +136,10 @@ start_daemon dashboard "$run_dir" "$bin/floodgate-dashboard" --config "$run_dir/
 
 for check in "gateway:$gateway_port" "gateway2:$gateway2_port" "dashboard:$dashboard_port"; do
   name="${check%%:*}" port="${check##*:}"
-  wait_for_http "http://127.0.0.1:$port/health" 30 ||
+  wait_for_http "http://127.0.0.1:$port/health" 30 "$(<"$run_dir/pids/$name.pid")" ||
     die "$name is not healthy on port $port (see $run_dir/logs/$name.log)"
 done
-trap - ERR
+up=1
 
 cat <<MSG
 

@@ -44,11 +44,13 @@ wait_for_port() {
   done
 }
 
-# wait_for_http URL SECONDS: polls until URL answers 200.
+# wait_for_http URL SECONDS [PID]: polls until URL answers 200; gives up early when
+# PID (the server that should answer) has exited.
 wait_for_http() {
-  local url="$1" deadline=$((SECONDS + $2))
+  local url="$1" deadline=$((SECONDS + $2)) pid="${3:-}"
   until curl -fsS -o /dev/null --max-time 2 "$url" 2>/dev/null; do
     ((SECONDS < deadline)) || return 1
+    [[ -z "$pid" ]] || kill -0 "$pid" 2>/dev/null || return 1
     sleep 0.2
   done
 }

@@ -18,6 +18,9 @@ export FLOODGATE_RUN_DIR="$run_dir" FLOODGATE_BUILD_DIR="$binary_dir" FLOODGATE_
 cleanup() {
   local status=$?
   if ((status != 0)); then
+    for f in "$run_dir"/pids/*.pid; do
+      [[ -f "$f" ]] && ! kill -0 "$(<"$f")" 2>/dev/null && echo "---- $(basename "$f" .pid) is no longer running"
+    done
     for f in "$run_dir"/logs/*.log; do
       [[ -f "$f" ]] && { echo "---- $f (last 30 lines)"; tail -n 30 "$f"; }
     done
