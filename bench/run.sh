@@ -48,6 +48,15 @@ while (($#)); do
   shift
 done
 IFS=, read -r -a target_list <<<"$targets"
+# The NGINX+Lua peer comes from bench/nginx-lua-redis/nginx.conf.in (placeholders
+# @WORK@ @WORKERS@ @BACKEND_PORT@ @LISTEN_PORT@ @REDIS_PORT@ @LUA_DIR@); without it
+# the target is left out and the table says so.
+skipped_note=""
+if [[ ",$targets," == *,nginx-lua,* && ! -f bench/nginx-lua-redis/nginx.conf.in ]]; then
+  skipped_note="nginx-lua: not run (bench/nginx-lua-redis/nginx.conf.in missing)."
+  targets="${targets/nginx-lua/}" && targets="${targets//,,/,}" && targets="${targets#,}" && targets="${targets%,}"
+  IFS=, read -r -a target_list <<<"$targets"
+fi
 
 build_dir="${FLOODGATE_BUILD_DIR:-build}"
 floodgate_bin="$build_dir/bin/floodgate"
@@ -147,7 +156,6 @@ has_target fg-analytics && start_floodgate fg-analytics "$analytics_port" floodg
 if has_target nginx-lua; then
   # The distributed peer, written with the Redis store (bench/nginx-lua-redis/).
   lua_dir="$repo_root/bench/nginx-lua-redis"
-  [[ -f "$lua_dir/nginx.conf.in" ]] || die "$lua_dir/nginx.conf.in missing"
   render "$lua_dir/nginx.conf.in" "$work/nginx-lua.conf" WORK="$work" WORKERS="$workers" \
     BACKEND_PORT="$backend_port" LISTEN_PORT="$lua_port" REDIS_PORT="$redis_port" \
     LUA_DIR="$lua_dir"
@@ -279,6 +287,7 @@ table="$results/table.md"
   done
   echo
   [[ -z "$analytics_line" ]] || { echo "$analytics_line"; echo; }
+  [[ -z "$skipped_note" ]] || { echo "$skipped_note"; echo; }
   echo "Machine: $(nproc) cores, $(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)," \
     "$(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo); $(date -u +%Y-%m-%d)."
   echo "Command: bench/run.sh --rounds $rounds --duration $duration --connections $connections" \
