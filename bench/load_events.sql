@@ -5,8 +5,9 @@
 --        -v events=10000000 -f bench/load_events.sql
 --
 -- The events look like traffic: 8 routes of different weight, 5000 clients of which a few
--- send most requests, ~85% allowed / 10% blocked / 2% shadow_blocked / 2% fail_open /
--- 1% fail_closed, exponential latencies (upstream ~20 ms, refused requests ~0.3 ms).
+-- send most requests (and get most of the blocks), ~83% allowed / 12% blocked /
+-- 2% shadow_blocked / 2% fail_open / 1% fail_closed, exponential latencies (upstream
+-- ~20 ms, refused requests ~0.3 ms).
 -- Rows carry gateway_id 'bench-load-<unix time>' (one per run); the rollups are computed
 -- from exactly the rows this run inserted, with the bucket bounds of latency_buckets.hpp,
 -- and added (ON CONFLICT) to what is there, so rollups and raw events stay consistent on a
@@ -45,17 +46,25 @@ SELECT ts, :'run_id', route, client_key, method, path, decision,
        CASE WHEN decision IN ('blocked', 'fail_closed') THEN -ln(1 - random()) * 0.3
             ELSE -ln(1 - random()) * 20 END
 FROM (
-  SELECT now() - random() * interval '1 hour' AS ts,
-         (ARRAY['api-data', 'api-data', 'api-data', 'api-search', 'api-search', 'login',
-                'checkout', 'static', 'static', 'images', 'admin', 'webhooks'])
-           [1 + floor(random() * 12)::int] AS route,
-         'client-' || floor(5000 * power(random(), 3))::int AS client_key,
-         (ARRAY['GET', 'GET', 'GET', 'POST'])[1 + floor(random() * 4)::int] AS method,
-         '/item/' || (n % 1000) AS path,
-         CASE WHEN r < 0.85 THEN 'allowed' WHEN r < 0.95 THEN 'blocked'
-              WHEN r < 0.97 THEN 'shadow_blocked' WHEN r < 0.99 THEN 'fail_open'
-              ELSE 'fail_closed' END AS decision
-  FROM (SELECT n, random() AS r FROM generate_series(1, :events) AS n) AS g
+  SELECT ts, route, 'client-' || c AS client_key, method, path,
+         -- Limits bite the heavy clients: the top 20 are blocked 60% of the time, the next
+         -- 180 10%, everyone else 0.5%. Overall about 12% blocked, 2% shadow_blocked,
+         -- 2% fail_open, 1% fail_closed, the rest allowed.
+         CASE WHEN r < CASE WHEN c < 20 THEN 0.60 WHEN c < 200 THEN 0.10 ELSE 0.005 END
+                THEN 'blocked'
+              WHEN r2 < 0.02 THEN 'shadow_blocked' WHEN r2 < 0.04 THEN 'fail_open'
+              WHEN r2 < 0.05 THEN 'fail_closed' ELSE 'allowed' END AS decision
+  FROM (
+    SELECT now() - random() * interval '1 hour' AS ts,
+           (ARRAY['api-data', 'api-data', 'api-data', 'api-search', 'api-search', 'login',
+                  'checkout', 'static', 'static', 'images', 'admin', 'webhooks'])
+             [1 + floor(random() * 12)::int] AS route,
+           floor(5000 * power(random(), 3))::int AS c,  -- few clients send most requests
+           (ARRAY['GET', 'GET', 'GET', 'POST'])[1 + floor(random() * 4)::int] AS method,
+           '/item/' || (n % 1000) AS path,
+           random() AS r, random() AS r2
+    FROM generate_series(1, :events) AS n
+  ) AS g
 ) AS e;
 
 INSERT INTO decision_rollup_minute
