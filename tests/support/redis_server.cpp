@@ -119,6 +119,14 @@ bool redis_server::running() {
   return proc_ && proc_->running();
 }
 
+void redis_server::pause() {
+  if (proc_) proc_->signal(SIGSTOP);
+}
+
+void redis_server::resume() {
+  if (proc_) proc_->signal(SIGCONT);
+}
+
 std::string redis_server::command(const std::vector<std::string>& argv, int db) {
   timeval tv{2, 0};
   context_ptr c(redisConnectWithTimeout("127.0.0.1", port_, tv));

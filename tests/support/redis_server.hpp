@@ -35,6 +35,9 @@ class redis_server {
   /// Graceful SIGTERM.
   void stop();
   [[nodiscard]] bool running();
+  /// SIGSTOP / SIGCONT: Redis keeps its connections but answers nothing (a hang).
+  void pause();
+  void resume();
 
   [[nodiscard]] std::uint16_t port() const noexcept { return port_; }
   [[nodiscard]] std::string socket_path() const;

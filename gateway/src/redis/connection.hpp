@@ -45,6 +45,11 @@ struct connection_stats {
 
 /// One check on its way through a connection.
 struct pending_check {
+  // Move-constructed only: Boost 1.81's any_completion_handler move assignment
+  // copies through its converting constructor and recurses without end.
+  explicit pending_check(boost::asio::any_completion_handler<limit::check_signature> h)
+      : handler(std::move(h)) {}
+
   boost::asio::any_completion_handler<limit::check_signature> handler;
   std::string key;                        // "route:client", copied from the caller
   std::vector<limit::limit_spec> limits;  // copied: the caller's span may die on timeout

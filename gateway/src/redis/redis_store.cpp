@@ -130,8 +130,7 @@ void redis_store::do_check(std::string_view key, std::span<const limit::limit_sp
                            net::any_completion_handler<limit::check_signature> handler) {
   bool direct = false;
   auto& s = impl_->pick(net::get_associated_executor(handler), direct);
-  auto check = std::make_unique<detail::pending_check>();
-  check->handler = std::move(handler);
+  auto check = std::make_unique<detail::pending_check>(std::move(handler));
   check->key = std::string(key);
   check->limits.assign(limits.begin(), limits.end());
   check->cache_key = cache_key(key, limits);

@@ -1,0 +1,139 @@
+// The check script itself, run against a real redis-server: it loads, follows
+// the shared vectors of docs/limiter.md, is all-or-nothing, and leaves only
+// hash-tagged keys with TTLs behind.
+#include <algorithm>
+#include <vector>
+
+#include "limit_vectors.hpp"
+#include "script_fixture.hpp"
+
+namespace floodgate::test {
+namespace {
+
+using limit::algorithm;
+using limit::limit_spec;
+using std::chrono::milliseconds;
+
+const std::vector<limit_spec> every_algorithm{
+    {algorithm::token_bucket, 5, milliseconds(60'000)},
+    {algorithm::leaky_bucket, 5, milliseconds(60'000)},
+    {algorithm::fixed_window, 5, milliseconds(60'000)},
+    {algorithm::sliding_window, 5, milliseconds(60'000)},
+    {algorithm::sliding_window_counter, 5, milliseconds(60'000)},
+    {algorithm::gcra, 5, milliseconds(60'000)},
+};
+
+using check_script_test = script_fixture;
+
+// Verifies SCRIPT LOAD accepts the concatenated script (our Lua syntax check).
+TEST_F(check_script_test, loads_and_returns_a_sha1) {
+  ASSERT_EQ(sha_.size(), 40u);
+  EXPECT_EQ(server_->command({"SCRIPT", "EXISTS", sha_}), "1");
+}
+
+// Verifies every shared vector, at its injected times, step by step.
+TEST_F(check_script_test, follows_the_shared_vectors) {
+  for (const auto& vec : limit_vectors()) {
+    SCOPED_TRACE(std::string(vec.name));
+    const std::string key = "vec:" + std::string(vec.name);
+    for (std::size_t i = 0; i < vec.steps.size(); ++i) {
+      const auto& step = vec.steps[i];
+      SCOPED_TRACE("step " + std::to_string(i));
+      auto v = check(key, vec.limits, limit_vector_epoch_us + step.at_us);
+      EXPECT_EQ(v.allowed, step.allowed);
+      ASSERT_EQ(v.limits.size(), step.remaining.size());
+      for (std::size_t l = 0; l < step.remaining.size(); ++l)
+        EXPECT_EQ(v.limits[l].remaining, step.remaining[l]) << "limit " << l;
+      if (step.retry_after_ms >= 0) {
+        EXPECT_EQ(v.retry_after().count(), step.retry_after_ms);
+      }
+    }
+  }
+}
+
+// Verifies the realtime-safe vectors with Redis's own clock (TIME), as in production.
+TEST_F(check_script_test, follows_the_realtime_vectors_on_redis_time) {
+  for (const auto& vec : limit_vectors()) {
+    if (!vec.realtime_safe) continue;
+    SCOPED_TRACE(std::string(vec.name));
+    const std::string key = "rt:" + std::string(vec.name);
+    for (const auto& step : vec.steps) {
+      auto v = check(key, vec.limits);
+      EXPECT_EQ(v.allowed, step.allowed);
+      for (std::size_t l = 0; l < step.remaining.size(); ++l)
+        EXPECT_EQ(v.limits[l].remaining, step.remaining[l]);
+      if (step.retry_after_ms > 0) {
+        // Real time passes: never later than the vector, and not by much.
+        EXPECT_LE(v.retry_after().count(), step.retry_after_ms);
+        EXPECT_GE(v.retry_after().count(), step.retry_after_ms - 2000);
+      }
+    }
+  }
+}
+
+// Verifies a denied check consumes nothing from any limit, the allowing ones included.
+TEST_F(check_script_test, a_denied_check_consumes_nothing) {
+  const std::vector<limit_spec> limits{{algorithm::fixed_window, 10, milliseconds(3'600'000)},
+                                       {algorithm::token_bucket, 2, milliseconds(3'600'000)},
+                                       {algorithm::sliding_window, 10, milliseconds(3'600'000)}};
+  const std::int64_t t = limit_vector_epoch_us;
+  EXPECT_TRUE(check("aon", limits, t).allowed);
+  EXPECT_TRUE(check("aon", limits, t).allowed);
+  for (int i = 0; i < 5; ++i) {
+    auto v = check("aon", limits, t);
+    EXPECT_FALSE(v.allowed);
+    EXPECT_EQ(v.most_restrictive, 1u);
+    EXPECT_EQ(v.limits[0].remaining, 8u);  // allowed by itself, not consumed
+    EXPECT_EQ(v.limits[2].remaining, 8u);
+  }
+  EXPECT_EQ(server_->command({"HGET", "t:{aon}:0:fixed_window", "n"}), "2");
+  EXPECT_EQ(server_->command({"ZCARD", "t:{aon}:2:sliding_window"}), "2");
+}
+
+// Verifies every key written gets a TTL no longer than its window needs.
+TEST_F(check_script_test, every_key_has_a_ttl) {
+  EXPECT_TRUE(check("ttl", every_algorithm).allowed);
+  const auto keys = server_->command({"KEYS", "*"});
+  std::size_t count = 0;
+  for (std::size_t at = 0; at <= keys.size();) {
+    auto end = keys.find('\n', at);
+    if (end == std::string::npos) end = keys.size();
+    const auto key = keys.substr(at, end - at);
+    at = end + 1;
+    if (key.empty()) continue;
+    ++count;
+    const auto pttl = std::stoll(server_->command({"PTTL", key}));
+    EXPECT_GT(pttl, 0) << key;
+    EXPECT_LE(pttl, 2 * 60'000) << key;  // sliding_window_counter keeps two windows
+  }
+  EXPECT_EQ(count, every_algorithm.size());
+}
+
+// Verifies the keys of one decision share one hash tag (one Cluster slot), even
+// when the client key contains braces.
+TEST_F(check_script_test, keys_carry_one_hash_tag) {
+  EXPECT_EQ(redis::state_key("fg:", "api:1.2.3.4", 2, algorithm::gcra), "fg:{api:1.2.3.4}:2:gcra");
+  EXPECT_EQ(redis::state_key("fg:", "r:}{x%", 0, algorithm::fixed_window),
+            "fg:{r:%7D%7Bx%25}:0:fixed_window");
+  EXPECT_TRUE(check("r:}evil{", every_algorithm).allowed);
+  const auto keys = server_->command({"KEYS", "*"});
+  std::size_t count = 0;
+  for (std::size_t at = 0; (at = keys.find("t:{r:%7Devil%7B}:", at)) != std::string::npos; ++at)
+    ++count;
+  EXPECT_EQ(count, every_algorithm.size());
+}
+
+// Verifies an unknown algorithm id is a script error, not a silent allow.
+TEST_F(check_script_test, rejects_an_unknown_algorithm) {
+  std::string cmd = "*6\r\n$7\r\nEVALSHA\r\n$40\r\n" + sha_ +
+                    "\r\n$1\r\n1\r\n$3\r\nt:k\r\n$0\r\n\r\n$2\r\n99\r\n";
+  // Append the missing limit/window arguments by hand (8 args in total).
+  cmd.replace(0, 2, "*8");
+  cmd += "$1\r\n5\r\n$4\r\n1000\r\n";
+  auto r = conn_->run_formatted(cmd);
+  ASSERT_EQ(r->type, REDIS_REPLY_ERROR);
+  EXPECT_NE(std::string(r->str).find("unknown algorithm"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace floodgate::test

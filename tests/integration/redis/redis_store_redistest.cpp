@@ -1,0 +1,309 @@
+// redis_store end to end against a real redis-server: pipelined async checks on
+// Asio threads, exact counts under concurrency, one EVALSHA per decision, the
+// denial cache, NOSCRIPT recovery, outages, hangs, AUTH, SELECT and unix sockets.
+#include <atomic>
+#include <future>
+#include <thread>
+#include <vector>
+
+#include <gtest/gtest.h>
+#include <boost/asio/bind_executor.hpp>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/use_future.hpp>
+
+#include <floodgate/limit/error.hpp>
+#include <floodgate/redis/redis_store.hpp>
+
+#include "redis_server.hpp"
+
+namespace floodgate::test {
+namespace {
+
+namespace net = boost::asio;
+using limit::algorithm;
+using limit::limit_spec;
+using std::chrono::milliseconds;
+using steady = std::chrono::steady_clock;
+
+struct outcome {
+  boost::system::error_code ec;
+  limit::verdict verdict;
+  milliseconds took{0};
+};
+
+/// `threads` io_contexts, one thread each, and a redis_store with one connection per context.
+class store_harness {
+ public:
+  store_harness(redis::redis_options o, int threads = 2) {
+    std::vector<net::any_io_executor> executors;
+    for (int i = 0; i < threads; ++i) {
+      contexts_.push_back(std::make_unique<net::io_context>(1));
+      guards_.emplace_back(contexts_.back()->get_executor());
+      executors.push_back(contexts_.back()->get_executor());
+    }
+    store_ = std::make_unique<redis::redis_store>(std::move(o), executors);
+    store_->start();
+    for (auto& c : contexts_) threads_.emplace_back([ctx = c.get()] { ctx->run(); });
+  }
+
+  ~store_harness() {
+    store_->stop();
+    store_.reset();
+    for (auto& g : guards_) g.reset();
+    for (auto& t : threads_) t.join();
+  }
+
+  redis::redis_store& store() { return *store_; }
+  net::io_context& context(std::size_t i) { return *contexts_[i]; }
+
+  /// Polls until a connection is ready (or the deadline passes).
+  bool wait_connected(milliseconds deadline = milliseconds(5000)) {
+    const auto until = steady::now() + deadline;
+    while (!store_->connected()) {
+      if (steady::now() > until) return false;
+      std::this_thread::sleep_for(milliseconds(10));
+    }
+    return true;
+  }
+
+  /// One check with its handler bound to context `on` (like a gateway worker).
+  std::future<outcome> check_on(std::size_t on, std::string key,
+                                const std::vector<limit_spec>& limits) {
+    auto promise = std::make_shared<std::promise<outcome>>();
+    auto fut = promise->get_future();
+    auto& ctx = context(on);
+    net::post(ctx, [this, promise, &ctx, key = std::move(key), &limits] {
+      const auto start = steady::now();
+      store_->async_check(
+          key, limits,
+          net::bind_executor(ctx.get_executor(), [promise, start, &ctx](
+                                                     boost::system::error_code ec,
+                                                     limit::verdict v) {
+            // Completes on the handler's own thread.
+            EXPECT_TRUE(ctx.get_executor().running_in_this_thread());
+            promise->set_value({ec, std::move(v),
+                                std::chrono::duration_cast<milliseconds>(steady::now() - start)});
+          }));
+    });
+    return fut;
+  }
+
+  outcome check(std::string key, const std::vector<limit_spec>& limits, std::size_t on = 0) {
+    return check_on(on, std::move(key), limits).get();
+  }
+
+ private:
+  std::vector<std::unique_ptr<net::io_context>> contexts_;
+  std::vector<net::executor_work_guard<net::io_context::executor_type>> guards_;
+  std::vector<std::thread> threads_;
+  std::unique_ptr<redis::redis_store> store_;
+};
+
+redis::redis_options options_for(const std::string& url, milliseconds timeout = milliseconds(200)) {
+  redis::redis_options o;
+  o.url = url;
+  o.timeout = timeout;
+  o.key_prefix = "fg:";
+  return o;
+}
+
+const std::vector<limit_spec> one_limit{
+    {algorithm::token_bucket, 1'000'000, milliseconds(3'600'000)}};
+
+// Verifies a check is allowed, then denied at the limit, with the Redis clock.
+TEST(redis_store, allows_then_denies) {
+  redis_server server;
+  store_harness h(options_for(server.url()));
+  ASSERT_TRUE(h.wait_connected());
+  const std::vector<limit_spec> limits{{algorithm::fixed_window, 2, milliseconds(60'000)}};
+  auto a = h.check("r:c", limits);
+  ASSERT_FALSE(a.ec) << a.ec.message();
+  EXPECT_TRUE(a.verdict.allowed);
+  EXPECT_EQ(a.verdict.limits[0].remaining, 1u);
+  const auto skew = std::chrono::system_clock::now() - a.verdict.decided_at;
+  EXPECT_LT(std::chrono::abs(skew), std::chrono::seconds(5));
+  EXPECT_TRUE(h.check("r:c", limits, 1).verdict.allowed);
+  auto denied = h.check("r:c", limits);
+  ASSERT_FALSE(denied.ec);
+  EXPECT_FALSE(denied.verdict.allowed);
+  EXPECT_GT(denied.verdict.retry_after().count(), 0);
+}
+
+// Verifies many concurrent checks from several threads allow exactly `limit`.
+TEST(redis_store, exact_count_under_concurrency) {
+  redis_server server;
+  store_harness h(options_for(server.url(), milliseconds(2000)), 3);
+  ASSERT_TRUE(h.wait_connected());
+  for (auto algo : {algorithm::token_bucket, algorithm::sliding_window, algorithm::gcra}) {
+    const std::vector<limit_spec> limits{{algo, 100, milliseconds(3'600'000)}};
+    const std::string key = "conc:" + std::string(limit::to_string(algo));
+    std::vector<std::future<outcome>> futures;
+    std::mutex mu;
+    std::vector<std::thread> senders;
+    for (int t = 0; t < 3; ++t) {
+      senders.emplace_back([&, t] {
+        for (int i = 0; i < 200; ++i) {
+          auto f = h.check_on(static_cast<std::size_t>((t + i) % 3), key, limits);
+          std::lock_guard lock(mu);
+          futures.push_back(std::move(f));
+        }
+      });
+    }
+    for (auto& s : senders) s.join();
+    int allowed = 0;
+    for (auto& f : futures) {
+      auto o = f.get();
+      ASSERT_FALSE(o.ec) << o.ec.message();
+      allowed += o.verdict.allowed ? 1 : 0;
+    }
+    EXPECT_EQ(allowed, 100) << limit::to_string(algo);
+  }
+}
+
+// Verifies one EVALSHA per decision whatever the number of limits (INFO commandstats).
+TEST(redis_store, one_evalsha_per_decision) {
+  redis_server server;
+  store_harness h(options_for(server.url()));
+  ASSERT_TRUE(h.wait_connected());
+  const std::vector<limit_spec> three{{algorithm::token_bucket, 1000, milliseconds(60'000)},
+                                      {algorithm::sliding_window, 1000, milliseconds(60'000)},
+                                      {algorithm::gcra, 1000, milliseconds(60'000)}};
+  const auto before = server.command_calls("evalsha");
+  for (int i = 0; i < 50; ++i) ASSERT_FALSE(h.check("one", one_limit, i % 2).ec);
+  for (int i = 0; i < 50; ++i) ASSERT_FALSE(h.check("three", three, i % 2).ec);
+  EXPECT_EQ(server.command_calls("evalsha") - before, 100u);
+  EXPECT_EQ(h.store().stats().evalsha, 100u);
+}
+
+// Verifies a denied client is answered from the cache, with no Redis call,
+// until its Retry-After has passed, and then goes to Redis again.
+TEST(redis_store, denied_clients_cost_no_redis_call) {
+  redis_server server;
+  store_harness h(options_for(server.url()), 1);
+  ASSERT_TRUE(h.wait_connected());
+  const std::vector<limit_spec> limits{{algorithm::token_bucket, 1, milliseconds(500)}};
+  ASSERT_TRUE(h.check("flood", limits).verdict.allowed);
+  auto first = h.check("flood", limits);
+  ASSERT_FALSE(first.verdict.allowed);
+  const auto before = server.command_calls("evalsha");
+  for (int i = 0; i < 200; ++i) {
+    auto o = h.check("flood", limits);
+    ASSERT_FALSE(o.ec);
+    ASSERT_FALSE(o.verdict.allowed);
+    EXPECT_EQ(o.verdict.limits[0].remaining, 0u);
+    EXPECT_LE(o.verdict.retry_after(), first.verdict.retry_after());
+    EXPECT_GT(o.verdict.retry_after().count(), 0);
+  }
+  EXPECT_EQ(server.command_calls("evalsha"), before);
+  EXPECT_GE(h.store().stats().cache_hits, 200u);
+  std::this_thread::sleep_for(first.verdict.retry_after() + milliseconds(5));
+  EXPECT_TRUE(h.check("flood", limits).verdict.allowed);
+  EXPECT_EQ(server.command_calls("evalsha"), before + 1);
+}
+
+// Verifies SCRIPT FLUSH is survived: NOSCRIPT reloads the script and retries once.
+TEST(redis_store, recovers_from_script_flush) {
+  redis_server server;
+  store_harness h(options_for(server.url()), 1);
+  ASSERT_TRUE(h.wait_connected());
+  ASSERT_FALSE(h.check("f", one_limit).ec);
+  const auto loads = h.store().stats().script_loads;
+  server.command({"SCRIPT", "FLUSH"});
+  auto o = h.check("f", one_limit);
+  ASSERT_FALSE(o.ec) << o.ec.message();
+  EXPECT_TRUE(o.verdict.allowed);
+  EXPECT_EQ(h.store().stats().script_loads, loads + 1);
+  EXPECT_FALSE(h.check("f", one_limit).ec);
+}
+
+// Verifies a dead Redis fails checks fast (never beyond the timeout), and a
+// restarted one is used again within the reconnect backoff.
+TEST(redis_store, survives_redis_restart) {
+  redis_server server;
+  const auto timeout = milliseconds(100);
+  store_harness h(options_for(server.url(), timeout));
+  ASSERT_TRUE(h.wait_connected());
+  ASSERT_FALSE(h.check("k", one_limit).ec);
+  server.kill();
+  for (int i = 0; i < 20; ++i) {
+    auto o = h.check("k", one_limit, static_cast<std::size_t>(i % 2));
+    ASSERT_TRUE(o.ec);
+    EXPECT_TRUE(o.ec == limit::errc::redis_unavailable || o.ec == limit::errc::redis_timeout)
+        << o.ec.message();
+    EXPECT_LE(o.took, timeout + milliseconds(50));
+    std::this_thread::sleep_for(milliseconds(20));
+  }
+  EXPECT_FALSE(h.store().connected());
+  server.start();  // same port, empty: the script must be loaded again
+  const auto until = steady::now() + milliseconds(2000 + 1000);
+  bool ok = false;
+  while (!ok && steady::now() < until) {
+    auto o = h.check("k", one_limit);
+    ok = !o.ec && o.verdict.allowed;
+    if (!ok) std::this_thread::sleep_for(milliseconds(20));
+  }
+  EXPECT_TRUE(ok) << "store did not reconnect within reset + 1 s";
+}
+
+// Verifies a hung Redis (SIGSTOP) times checks out at `timeout`, and the late
+// replies are ignored once it resumes.
+TEST(redis_store, times_out_on_a_hung_redis) {
+  redis_server server;
+  const auto timeout = milliseconds(80);
+  store_harness h(options_for(server.url(), timeout), 1);
+  ASSERT_TRUE(h.wait_connected());
+  server.pause();
+  std::vector<std::future<outcome>> futures;
+  for (int i = 0; i < 20; ++i) futures.push_back(h.check_on(0, "hang", one_limit));
+  for (auto& f : futures) {
+    auto o = f.get();
+    EXPECT_EQ(o.ec, limit::errc::redis_timeout) << o.ec.message();
+    EXPECT_GE(o.took, timeout - milliseconds(5));
+    EXPECT_LE(o.took, timeout + milliseconds(60));
+  }
+  server.resume();
+  auto o = h.check("hang", one_limit);
+  ASSERT_FALSE(o.ec) << o.ec.message();
+  // The 20 timed-out requests reached Redis after it resumed and were counted there.
+  EXPECT_EQ(o.verdict.limits[0].remaining, 1'000'000u - 21u);
+}
+
+// Verifies AUTH with --requirepass, and that a wrong password never connects.
+TEST(redis_store, authenticates) {
+  redis_server server(redis_server_options{.password = "s3cret"});
+  {
+    store_harness h(options_for(server.url()), 1);
+    ASSERT_TRUE(h.wait_connected());
+    auto o = h.check("auth", one_limit);
+    ASSERT_FALSE(o.ec) << o.ec.message();
+  }
+  store_harness bad(options_for("redis://:wrong@127.0.0.1:" + std::to_string(server.port())), 1);
+  EXPECT_FALSE(bad.wait_connected(milliseconds(500)));
+  auto o = bad.check("auth", one_limit);
+  EXPECT_TRUE(o.ec);
+}
+
+// Verifies SELECT from the URL: the state lands in that database only.
+TEST(redis_store, selects_the_database_of_the_url) {
+  redis_server server;
+  store_harness h(options_for(server.url(3)), 1);
+  ASSERT_TRUE(h.wait_connected());
+  ASSERT_FALSE(h.check("db", one_limit).ec);
+  EXPECT_EQ(server.command({"DBSIZE"}, 3), "1");
+  EXPECT_EQ(server.command({"DBSIZE"}, 0), "0");
+}
+
+// Verifies unix:// URLs.
+TEST(redis_store, connects_over_a_unix_socket) {
+  redis_server server(redis_server_options{.password = {}, .unix_socket = true});
+  store_harness h(options_for(server.unix_url()), 1);
+  ASSERT_TRUE(h.wait_connected());
+  auto o = h.check("unix", one_limit);
+  ASSERT_FALSE(o.ec) << o.ec.message();
+  EXPECT_TRUE(o.verdict.allowed);
+}
+
+}  // namespace
+}  // namespace floodgate::test
