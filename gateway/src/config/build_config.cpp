@@ -60,8 +60,12 @@ std::optional<analytics_config> read_analytics(reader& r, const field& f) {
   read_into(m, "flush_interval", out.flush_interval, [&](const field& v) { return r.duration(v); });
   if (out.batch_size > out.buffer) {
     // A batch that can never fill would only ever be written by the timer.
-    r.report(*m.get("batch_size"),
-             "must not be larger than buffer (" + std::to_string(out.buffer) + ")");
+    if (auto batch = m.get("batch_size")) {
+      r.report(*batch, "must not be larger than buffer (" + std::to_string(out.buffer) + ")");
+    } else {
+      r.report(*m.get("buffer"),
+               "must be at least batch_size (" + std::to_string(out.batch_size) + ")");
+    }
   }
   return out;
 }

@@ -212,6 +212,12 @@ TEST(loader, nested_type_errors) {
             "test.yaml:4:52: routes[1].limits: expected a list\n");
 }
 
+// Verifies the batch/buffer check names whichever of the two was written.
+TEST(loader, buffer_smaller_than_default_batch) {
+  EXPECT_EQ(problems_of("analytics: {postgres: 'postgresql:///x', buffer: 10}\n"),
+            "test.yaml:1:50: analytics.buffer: must be at least batch_size (1000)\n");
+}
+
 // Verifies problems from different passes come out in document order.
 TEST(loader, problems_sorted_by_position) {
   EXPECT_EQ(problems_of("routes:\n  - {name: a, path: /a, upstream: nowhere}\nthreads: x\n"),
