@@ -1,0 +1,161 @@
+// The real floodgate binary: /health, /metrics, SIGHUP reload and SIGTERM drain.
+#include <gtest/gtest.h>
+
+#include <csignal>
+#include <future>
+
+#include <sys/wait.h>
+
+#include "gateway_fixture.hpp"
+
+namespace floodgate::e2e {
+namespace {
+
+using namespace std::chrono_literals;
+
+std::string config_with_limit(int limit) {
+  return R"(listen: "@LISTEN@"
+threads: 2
+upstreams:
+  backend:
+    servers: ["@BACKEND@"]
+routes:
+  - name: data
+    path: /api
+    limits:
+      - algorithm: fixed_window
+        limit: )" +
+         std::to_string(limit) + R"(
+        window: 1h
+    upstream: backend
+  - name: slow
+    path: /slow
+    upstream: backend
+)";
+}
+
+class gateway_ops : public ::testing::Test {
+ protected:
+  backend backend_;
+};
+
+// Verifies /health reports the SPEC JSON for a memory-store gateway without analytics.
+TEST_F(gateway_ops, health) {
+  gateway gw(config_with_limit(5), backend_.port());
+  const auto r = get_once(gw.port(), "/health");
+  EXPECT_EQ(r.status, 200u);
+  EXPECT_EQ(r.header("content-type"), "application/json");
+  EXPECT_EQ(
+      r.body,
+      R"({"status": "ok", "redis": "disabled", "circuit": "closed", "analytics": "disabled"})");
+  EXPECT_EQ(backend_.requests(), 0u);
+}
+
+// Verifies /metrics is Prometheus text with every SPEC series, and counts decisions.
+TEST_F(gateway_ops, metrics_has_every_spec_series) {
+  gateway gw(config_with_limit(1), backend_.port());
+  client c(gw.port());
+  EXPECT_EQ(c.get("/api").status, 200u);
+  EXPECT_EQ(c.get("/api").status, 429u);
+  const auto r = c.get("/metrics");
+  ASSERT_EQ(r.status, 200u);
+  EXPECT_TRUE(r.header("content-type").starts_with("text/plain")) << r.header("content-type");
+  for (const std::string series :
+       {"# TYPE floodgate_requests_total counter",
+        "# TYPE floodgate_request_duration_seconds histogram",
+        "# TYPE floodgate_limiter_duration_seconds histogram",
+        "# TYPE floodgate_redis_errors_total counter", "# TYPE floodgate_circuit_state gauge",
+        "# TYPE floodgate_analytics_events_total counter",
+        "# TYPE floodgate_config_reloads_total counter"}) {
+    EXPECT_NE(r.body.find(series), std::string::npos) << series << "\n" << r.body;
+  }
+  EXPECT_EQ(metric_value(r.body, R"(floodgate_requests_total{route="data",decision="allowed"})"),
+            1.0)
+      << r.body;
+  EXPECT_EQ(metric_value(r.body, R"(floodgate_requests_total{route="data",decision="blocked"})"),
+            1.0);
+  EXPECT_EQ(metric_value(r.body, R"(floodgate_request_duration_seconds_count{route="data"})"), 2.0);
+  EXPECT_EQ(metric_value(r.body, "floodgate_limiter_duration_seconds_count"), 2.0);
+  EXPECT_EQ(metric_value(r.body, "floodgate_circuit_state"), 0.0);
+  EXPECT_EQ(metric_value(r.body, "floodgate_redis_errors_total"), 0.0);
+}
+
+// Verifies SIGHUP applies a changed limit while a slow request and an idle keep-alive
+// connection opened before the reload both survive it.
+TEST_F(gateway_ops, sighup_applies_new_limit) {
+  gateway gw(config_with_limit(1), backend_.port());
+  client idle(gw.port());
+  EXPECT_EQ(idle.get("/api").status, 200u);
+  EXPECT_EQ(idle.get("/api").status, 429u);
+
+  client slow(gw.port());
+  slow.send("GET", "/slow/800");
+  gw.write_config(config_with_limit(3));
+  gw.signal(SIGHUP);
+  ASSERT_TRUE(gw.wait_for_log("reload: applied", 5s)) << gw.log();
+
+  const auto slow_reply = slow.receive();
+  EXPECT_EQ(slow_reply.status, 200u);
+  EXPECT_EQ(slow_reply.body, "backend:/slow/800");
+  // The old limit (1) is used up: passing now proves the new one is in force.
+  const auto r = idle.get("/api");
+  EXPECT_EQ(r.status, 200u);
+  EXPECT_EQ(r.header("x-ratelimit-limit"), "3");
+  const auto metrics = idle.get("/metrics").body;
+  EXPECT_EQ(metric_value(metrics, R"(floodgate_config_reloads_total{result="success"})"), 1.0)
+      << metrics;
+}
+
+// Verifies SIGHUP with an invalid file is refused with the problem logged, the old
+// configuration keeps serving, and connections survive.
+TEST_F(gateway_ops, sighup_invalid_file_keeps_old_config) {
+  gateway gw(config_with_limit(2), backend_.port());
+  client c(gw.port());
+  EXPECT_EQ(c.get("/api").status, 200u);
+  client slow(gw.port());
+  slow.send("GET", "/slow/800");
+
+  gw.write_config(config_with_limit(2) + "    bogus_key: 1\n");
+  gw.signal(SIGHUP);
+  ASSERT_TRUE(gw.wait_for_log("reload refused", 5s)) << gw.log();
+  EXPECT_NE(gw.log().find("routes.yaml:"), std::string::npos) << gw.log();
+  EXPECT_NE(gw.log().find("bogus_key"), std::string::npos) << gw.log();
+
+  EXPECT_EQ(slow.receive().status, 200u);
+  auto r = c.get("/api");
+  EXPECT_EQ(r.status, 200u);
+  EXPECT_EQ(r.header("x-ratelimit-limit"), "2");
+  EXPECT_EQ(c.get("/api").status, 429u);
+  const auto metrics = c.get("/metrics").body;
+  EXPECT_EQ(metric_value(metrics, R"(floodgate_config_reloads_total{result="failure"})"), 1.0)
+      << metrics;
+}
+
+// Verifies SIGTERM lets an in-flight slow request finish with 200, then the process exits 0.
+TEST_F(gateway_ops, sigterm_drains_in_flight_requests) {
+  gateway gw(config_with_limit(5), backend_.port());
+  client slow(gw.port());
+  slow.send("GET", "/slow/1000");
+  // Let the request reach the backend before the signal.
+  const auto until = std::chrono::steady_clock::now() + 5s;
+  while (backend_.requests() == 0 && std::chrono::steady_clock::now() < until) {
+    std::this_thread::sleep_for(10ms);
+  }
+  ASSERT_EQ(backend_.requests(), 1u);
+  const auto signalled = std::chrono::steady_clock::now();
+  gw.signal(SIGTERM);
+
+  const auto r = slow.receive();
+  EXPECT_EQ(r.status, 200u);
+  EXPECT_EQ(r.body, "backend:/slow/1000");
+  const int status = gw.wait(10s);
+  ASSERT_NE(status, -1) << "did not exit\n" << gw.log();
+  EXPECT_TRUE(WIFEXITED(status)) << gw.log();
+  EXPECT_EQ(WEXITSTATUS(status), 0) << gw.log();
+  EXPECT_LT(std::chrono::steady_clock::now() - signalled, 5s);
+  // No new connections once draining.
+  EXPECT_FALSE(test::wait_for_port(gw.port(), 200ms));
+}
+
+}  // namespace
+}  // namespace floodgate::e2e
