@@ -64,12 +64,13 @@ struct alignas(64) shard {
     return dropped;
   }
 
-  // Inserting may rehash, which invalidates the cursor.
-  entry& find_or_insert(std::uint64_t id) {
+  // Inserting may rehash, which invalidates the cursor. Returns the entry and
+  // whether it is new.
+  std::pair<entry&, bool> find_or_insert(std::uint64_t id) {
     const auto capacity = states.bucket_count();
     auto [it, inserted] = states.try_emplace(id);
     if (inserted && states.bucket_count() != capacity) cursor_valid = false;
-    return it->second;
+    return {it->second, inserted};
   }
 };
 
@@ -150,8 +151,8 @@ void memory_store::do_check(std::string_view key, std::span<const limit_spec> li
     if (all_allowed) {
       for (std::size_t i = 0; i < limits.size(); ++i) {
         const auto& spec = limits[i];
-        entry& e = sh.find_or_insert(limit_id(key_hash, i, spec));
-        if (e.key_tag != tag || !matches(spec, e.state)) {
+        auto [e, inserted] = sh.find_or_insert(limit_id(key_hash, i, spec));
+        if (inserted || e.key_tag != tag || !matches(spec, e.state)) {
           // New, or held by a key whose 64-bit id collides: start fresh, as phase 1 did.
           e.key_tag = tag;
           e.state = fresh_state(spec, now_us);
