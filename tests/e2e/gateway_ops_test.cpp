@@ -80,6 +80,26 @@ TEST_F(gateway_ops, metrics_has_every_spec_series) {
   EXPECT_EQ(metric_value(r.body, "floodgate_redis_errors_total"), 0.0);
 }
 
+// Verifies logging.access_log_sample: 1 logs every request, and the default logs none.
+TEST_F(gateway_ops, access_log) {
+  {
+    gateway gw(config_with_limit(5) + "logging:\n  access_log_sample: 1\n", backend_.port());
+    client c(gw.port());
+    EXPECT_EQ(c.get("/api/items?page=2").status, 200u);
+    EXPECT_TRUE(
+        gw.wait_for_log("access route=data decision=allowed client=127.0.0.1 method=GET "
+                        "path=/api/items status=200 latency_ms=",
+                        2s))
+        << gw.log();
+  }
+  gateway quiet(config_with_limit(5), backend_.port());
+  EXPECT_EQ(get_once(quiet.port(), "/api").status, 200u);
+  EXPECT_EQ(get_once(quiet.port(), "/slow/1").status, 200u);
+  quiet.signal(SIGTERM);
+  ASSERT_NE(quiet.wait(5s), -1);
+  EXPECT_EQ(quiet.log().find("access "), std::string::npos) << quiet.log();
+}
+
 // Verifies SIGHUP applies a changed limit while a slow request and an idle keep-alive
 // connection opened before the reload both survive it.
 TEST_F(gateway_ops, sighup_applies_new_limit) {
