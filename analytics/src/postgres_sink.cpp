@@ -37,7 +37,8 @@ const std::string& clean(const std::string& s, std::string& scratch) {
   return scratch;
 }
 
-// A string literal. Built by hand around esc(): pqxx's quote() trips a GCC 12 false
+// A string literal; invalid UTF-8 would make esc() throw, and then the batch would be
+// retried forever. Built by hand around esc(): pqxx's quote() trips a GCC 12 false
 // -Wrestrict warning in its header.
 std::string quote(pqxx::transaction_base& tx, const std::string& s) {
   std::string scratch;
@@ -77,7 +78,7 @@ void append_row(std::string& sql, std::initializer_list<std::string> values) {
 
 void copy_events(pqxx::transaction_base& tx, std::span<const decision_event> events) {
   pqxx::stream_to copy(tx, "decision_events", event_columns);
-  std::array<std::string, 6> scratch;
+  std::array<std::string, 7> scratch;
   for (const auto& e : events) {
     // A null const char* is written as \N: no algorithm (a route without limits) is NULL.
     const char* algorithm = e.algorithm.empty() ? nullptr : e.algorithm.c_str();
@@ -85,10 +86,10 @@ void copy_events(pqxx::transaction_base& tx, std::span<const decision_event> eve
       scratch[5] = to_valid_utf8(e.algorithm);
       algorithm = scratch[5].c_str();
     }
-    copy << std::forward_as_tuple(format_timestamp(e.ts), clean(e.gateway_id, scratch[0]),
-                                  clean(e.route, scratch[1]), clean(e.client_key, scratch[2]),
-                                  clean(e.method, scratch[3]), clean(e.path, scratch[4]),
-                                  e.decision, algorithm, e.status, finite_latency(e.latency_ms));
+    copy << std::forward_as_tuple(
+        format_timestamp(e.ts), clean(e.gateway_id, scratch[0]), clean(e.route, scratch[1]),
+        clean(e.client_key, scratch[2]), clean(e.method, scratch[3]), clean(e.path, scratch[4]),
+        clean(e.decision, scratch[6]), algorithm, e.status, finite_latency(e.latency_ms));
   }
   copy.complete();
 }

@@ -1,5 +1,7 @@
 #include "rollup.hpp"
 
+#include "copy_text.hpp"
+
 namespace floodgate::analytics {
 
 std::int64_t minute_of(std::chrono::system_clock::time_point ts) noexcept {
@@ -9,17 +11,30 @@ std::int64_t minute_of(std::chrono::system_clock::time_point ts) noexcept {
   return std::chrono::duration_cast<std::chrono::seconds>(m).count();
 }
 
+namespace {
+
+// Keys are the text as stored: two raw keys that differ only in invalid bytes become the
+// same row, and must be summed here, or one upsert would hit that row twice and fail.
+std::string stored_text(const std::string& s) {
+  return is_valid_utf8(s) ? s : to_valid_utf8(s);
+}
+
+}  // namespace
+
 batch_rollups aggregate(std::span<const decision_event> events) {
   batch_rollups r;
   for (const auto& e : events) {
     const auto minute = minute_of(e.ts);
-    auto& d = r.decisions[decision_rollup_key{minute, e.route, e.decision}];
+    auto& d =
+        r.decisions[decision_rollup_key{minute, stored_text(e.route), stored_text(e.decision)}];
     ++d.requests;
     const double latency_ms = finite_latency(e.latency_ms);
     d.latency_sum_ms += latency_ms;
     ++d.latency_buckets[latency_bucket_index(latency_ms)];
-    if (e.decision == "blocked")
-      ++r.blocked_clients[blocked_client_key{minute, e.route, e.client_key}];
+    if (e.decision == "blocked") {
+      ++r.blocked_clients[blocked_client_key{minute, stored_text(e.route),
+                                             stored_text(e.client_key)}];
+    }
   }
   return r;
 }

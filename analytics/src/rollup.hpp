@@ -42,8 +42,9 @@ struct batch_rollups {
   std::map<blocked_client_key, std::uint64_t> blocked_clients;  // decision "blocked" only
 };
 
-/// Aggregates a batch. Only decision `blocked` counts towards blocked_clients:
-/// fail_closed is the limiter's failure, not the client's.
+/// Aggregates a batch. Keys are the text as stored (to_valid_utf8). Only decision
+/// `blocked` counts towards blocked_clients: fail_closed is the limiter's failure, not the
+/// client's.
 [[nodiscard]] batch_rollups aggregate(std::span<const decision_event> events);
 
 }  // namespace floodgate::analytics

@@ -128,14 +128,21 @@ TEST_F(pg_test, stores_hostile_text) {
   auto e = make_event(route, 4);  // blocked: goes into blocked_clients_minute too
   e.path = std::string("/a\xFF\tb\nc'\\d\0e", 12);
   e.client_key = "key-'\xC3";
+  // Same minute, a key that differs only in its invalid byte: one stored key, one rollup row.
+  auto other = make_event(route, 14);
+  other.ts = e.ts;
+  other.client_key = "key-'\xC4";
   r.record(std::move(e));
+  r.record(std::move(other));
   r.stop(seconds{30});
-  EXPECT_EQ(r.written(), 1u);
-  EXPECT_EQ(pg().scalar("SELECT path FROM decision_events WHERE route = " + q(route)),
+  EXPECT_EQ(r.written(), 2u);
+  EXPECT_EQ(pg().scalar("SELECT path FROM decision_events WHERE route = " + q(route) +
+                        " AND path LIKE '/a%'"),
             "/a\xEF\xBF\xBD\tb\nc'\\d\xEF\xBF\xBD"
             "e");
   EXPECT_EQ(pg().scalar("SELECT client_key FROM blocked_clients_minute WHERE route = " + q(route)),
             "key-'\xEF\xBF\xBD");
+  EXPECT_EQ(pg().count("SELECT blocked FROM blocked_clients_minute WHERE route = " + q(route)), 2);
 }
 
 // Verifies stop() writes what is buffered even though neither batch_size nor the flush

@@ -64,5 +64,16 @@ TEST(rollup, minute_floor_and_bad_latency) {
   EXPECT_DOUBLE_EQ(r.decisions.begin()->second.latency_sum_ms, 2.0);
 }
 
+// Verifies keys that differ only in invalid bytes are stored as one text and summed into
+// one row (an upsert touching the same row twice would fail the whole batch).
+TEST(rollup, keys_are_the_stored_text) {
+  const system_clock::time_point t0{seconds{1763812320}};
+  const std::vector<decision_event> batch{event(t0, "data", "key\xFF", "blocked", 1),
+                                          event(t0, "data", "key\xFE", "blocked", 1)};
+  const auto r = aggregate(batch);
+  ASSERT_EQ(r.blocked_clients.size(), 1u);
+  EXPECT_EQ(r.blocked_clients.at({1763812320, "data", "key\xEF\xBF\xBD"}), 2u);
+}
+
 }  // namespace
 }  // namespace floodgate::analytics
