@@ -29,7 +29,7 @@ struct connection_settings {
   std::chrono::milliseconds timeout{50};
   std::string key_prefix;
   std::chrono::milliseconds min_backoff{50};
-  std::chrono::milliseconds max_backoff{2000};
+  std::chrono::milliseconds max_backoff{1000};  // <= a typical reset_timeout
   std::chrono::milliseconds connect_timeout{1000};
   std::size_t denial_cache_size = 4096;
 };

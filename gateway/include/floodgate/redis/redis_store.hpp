@@ -36,7 +36,7 @@ struct redis_store_stats {
 /// gateway worker thread), driven by Asio on that executor (no extra thread).
 /// A check runs on the connection of the calling handler's executor when it has
 /// one (same io_context), else round-robin. Reconnects with exponential backoff
-/// (50 ms to 2 s) by itself; a check with no usable connection fails at once
+/// (50 ms doubling to 1 s) by itself; a check with no usable connection fails at once
 /// with limit::errc::redis_unavailable, one with no reply within `timeout` with
 /// limit::errc::redis_timeout. Completion is posted to the handler's associated
 /// executor (the connection's executor when it has none), never inline.
