@@ -2,7 +2,7 @@
 # Dashboard latency with a large decision_events table: starts a throwaway PostgreSQL
 # cluster, loads <events> synthetic events spread over 24 h (bench/dashboard_load.sh),
 # starts floodgate-dashboard on it and times every endpoint with curl (time_total, median
-# of 5 runs after one warm-up) for the 1h and 24h windows. Everything runs on loopback,
+# of 5 runs after one warm-up) for the 1h, 6h and 24h windows. Everything runs on loopback,
 # on free ports, in a temp dir that is removed at the end.
 #
 #   bench/dashboard_bench.sh [events=10000000]
@@ -79,19 +79,20 @@ time_ms() {
 }
 
 echo
-echo "decision_events: $events rows over 24 h; median of 5 (ms), curl time_total on loopback"
+echo "decision_events: $events rows over 24 h; median of 5 (ms), curl time_total on loopback;"
+echo "load average at the start of the timing: $(cut -d' ' -f1 /proc/loadavg) on $(nproc) cores"
 echo
-echo "| endpoint | window=1h | window=24h |"
-echo "| --- | ---: | ---: |"
+echo "| endpoint | window=1h | window=6h | window=24h |"
+echo "| --- | ---: | ---: | ---: |"
 # row LABEL PREFIX: one table row, PREFIX being the path and query before window=.
 row() {
-  echo "| $1 | $(time_ms "${2}window=1h") | $(time_ms "${2}window=24h") |"
+  echo "| $1 | $(time_ms "${2}window=1h") | $(time_ms "${2}window=6h") | $(time_ms "${2}window=24h") |"
 }
 row "/api/summary" "/api/summary?"
 row "/api/routes" "/api/routes?"
 row "/api/top-blocked?limit=10" "/api/top-blocked?limit=10&"
 row "/api/timeseries?step=1m" "/api/timeseries?step=1m&"
-echo "| /health | $(time_ms /health) | |"
+echo "| /health | $(time_ms /health) | | |"
 if [[ ${KEEP:-0} == 1 ]]; then
   log "kept: $uri (data in $work/pg; stop with scripts/postgres-stop.sh $work/pg)"
 fi
