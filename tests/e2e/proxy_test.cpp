@@ -1,0 +1,279 @@
+// The real build/bin/floodgate as a reverse proxy in front of test::backend_server
+// over loopback sockets: streaming, framing, header rewriting, balancing,
+// upstream failures, WebSocket, and the request limits.
+
+#include <csignal>
+#include <fstream>
+#include <map>
+#include <string>
+
+#include <gtest/gtest.h>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core/buffers_to_string.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/websocket.hpp>
+
+#include "backend_server.hpp"
+#include "http_client.hpp"
+#include "process.hpp"
+
+namespace floodgate::test {
+namespace {
+
+using namespace std::chrono_literals;
+
+std::string servers_list(const std::vector<std::uint16_t>& ports) {
+  std::string out = "[";
+  for (std::size_t i = 0; i < ports.size(); ++i) {
+    if (i) out += ", ";
+    out += "\"127.0.0.1:" + std::to_string(ports[i]) + "\"";
+  }
+  return out + "]";
+}
+
+/// build/bin/floodgate with a routes.yaml (one route `/` to upstream `backend`).
+class gateway_process {
+ public:
+  explicit gateway_process(const std::vector<std::uint16_t>& backends,
+                           const std::string& upstream_extra = "",
+                           const std::string& server_block = "")
+      : port_(free_port()) {
+    const auto config = dir_.path() + "/routes.yaml";
+    std::ofstream(config) << "listen: \"127.0.0.1:" << port_ << "\"\n"
+                          << "threads: 2\n"
+                          << "upstreams:\n"
+                          << "  backend:\n"
+                          << "    servers: " << servers_list(backends) << "\n"
+                          << upstream_extra << "routes:\n"
+                          << "  - name: all\n"
+                          << "    path: /\n"
+                          << "    upstream: backend\n"
+                          << server_block;
+    process_ = child_process({FLOODGATE_BINARY_DIR "/bin/floodgate", "--config", config},
+                             dir_.path() + "/floodgate.log");
+    if (!wait_for_port(port_, 10s)) throw std::runtime_error("floodgate did not start: " + log());
+  }
+
+  [[nodiscard]] std::uint16_t port() const noexcept { return port_; }
+  [[nodiscard]] pid_t pid() const noexcept { return process_.pid(); }
+
+  [[nodiscard]] std::string log() const {
+    std::ifstream in(dir_.path() + "/floodgate.log");
+    return {std::istreambuf_iterator<char>(in), {}};
+  }
+
+  /// A line of /proc/<pid>/status in kB ("VmRSS", "VmHWM").
+  [[nodiscard]] long status_kb(const std::string& key) const {
+    std::ifstream in("/proc/" + std::to_string(process_.pid()) + "/status");
+    for (std::string line; std::getline(in, line);)
+      if (line.starts_with(key + ":")) return std::stol(line.substr(key.size() + 1));
+    return -1;
+  }
+
+ private:
+  temp_dir dir_;
+  std::uint16_t port_;
+  child_process process_;
+};
+
+std::string echo_header(const std::string& body, const std::string& name) {
+  for (const auto& [n, v] : echo_headers(body))
+    if (n == name) return v;
+  return {};
+}
+
+bool has_echo_header(const std::string& body, const std::string& name) {
+  for (const auto& [n, v] : echo_headers(body))
+    if (n == name) return true;
+  return false;
+}
+
+class proxy : public ::testing::Test {
+ protected:
+  backend_server backend{"b1"};
+};
+
+// Verifies a 200 MB upload streams through without being buffered: the
+// gateway's peak resident memory stays far below the body size.
+TEST_F(proxy, streams_large_upload_without_buffering) {
+  gateway_process gw({backend.port()});
+  constexpr std::size_t total = 200u * 1024 * 1024;
+  http_connection c(gw.port(), 60s);
+  c.send("POST /sink HTTP/1.1\r\nHost: x\r\nContent-Length: " + std::to_string(total) + "\r\n\r\n");
+  const std::string block(1024 * 1024, 'u');
+  long peak_during_kb = 0;
+  for (std::size_t sent = 0; sent < total; sent += block.size()) {
+    c.send(block);
+    if (sent % (16 * block.size()) == 0)
+      peak_during_kb = std::max(peak_during_kb, gw.status_kb("VmRSS"));
+  }
+  auto r = c.read_response();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200u);
+  EXPECT_EQ(r->body, std::to_string(total));
+  const auto hwm_kb = gw.status_kb("VmHWM");
+  RecordProperty("gateway_peak_rss_kb", std::to_string(hwm_kb));
+  EXPECT_GT(hwm_kb, 0);
+  EXPECT_LT(hwm_kb, 64 * 1024) << "peak RSS " << hwm_kb << " kB for a 200 MB upload";
+  EXPECT_LT(peak_during_kb, 64 * 1024);
+}
+
+// Verifies chunked framing both ways and hop-by-hop removal, X-Forwarded-*, Host.
+TEST_F(proxy, relays_chunked_and_rewrites_headers) {
+  gateway_process gw({backend.port()});
+  http_connection c(gw.port());
+  c.send(
+      "POST /echo HTTP/1.1\r\nHost: api.example.com\r\nTransfer-Encoding: chunked\r\n"
+      "Connection: keep-alive, X-Hop\r\nX-Hop: secret\r\nKeep-Alive: timeout=9\r\n"
+      "Proxy-Authorization: Basic eDp5\r\nTE: trailers\r\nX-Forwarded-For: 203.0.113.5\r\n\r\n"
+      "4\r\nabcd\r\n3\r\nefg\r\n0\r\n\r\n");
+  auto r = c.read_response();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200u);
+  EXPECT_EQ(echo_item(r->body, "body_chunked"), "1");
+  EXPECT_EQ(echo_item(r->body, "body_length"), "7");
+  EXPECT_EQ(echo_item(r->body, "body_prefix"), "abcdefg");
+  EXPECT_EQ(echo_header(r->body, "host"), "api.example.com");
+  EXPECT_EQ(echo_header(r->body, "x-forwarded-host"), "api.example.com");
+  EXPECT_EQ(echo_header(r->body, "x-forwarded-proto"), "http");
+  EXPECT_EQ(echo_header(r->body, "x-forwarded-for"), "203.0.113.5, 127.0.0.1");
+  for (auto name : {"connection", "x-hop", "keep-alive", "proxy-authorization", "te"})
+    EXPECT_FALSE(has_echo_header(r->body, name)) << name;
+
+  auto chunked = c.request("GET", "/chunked?n=4");
+  ASSERT_TRUE(chunked);
+  EXPECT_TRUE(chunked->chunked);
+  EXPECT_EQ(chunked->body, "chunk 0\nchunk 1\nchunk 2\nchunk 3\n");
+}
+
+// Verifies pipelining and upstream keep-alive: 100 requests, few backend connections.
+TEST_F(proxy, pipelines_and_reuses_upstream_connections) {
+  gateway_process gw({backend.port()});
+  http_connection c(gw.port());
+  std::string batch;
+  for (int i = 0; i < 10; ++i) batch += format_request("GET", "/echo?i=" + std::to_string(i), 0);
+  c.send(batch);
+  for (int i = 0; i < 10; ++i) {
+    auto r = c.read_response();
+    ASSERT_TRUE(r) << i;
+    EXPECT_EQ(echo_item(r->body, "target"), "/echo?i=" + std::to_string(i));
+  }
+  for (int i = 0; i < 90; ++i) ASSERT_TRUE(c.request("GET", "/echo")) << i;
+  for (int i = 0; i < 20; ++i) ASSERT_TRUE(http_get(gw.port(), "/echo")) << i;
+  EXPECT_EQ(backend.requests(), 120u);
+  // One idle pool per worker thread (threads: 2).
+  EXPECT_LE(backend.connections(), 2u);
+}
+
+// Verifies round robin across two servers, and a dead one skipped.
+TEST_F(proxy, balances_and_skips_dead_servers) {
+  backend_server second{"b2"};
+  const auto dead = free_port();
+  gateway_process gw({backend.port(), dead, second.port()});
+  std::map<std::string, int> seen;
+  for (int i = 0; i < 30; ++i) {
+    auto r = http_get(gw.port(), "/echo");
+    ASSERT_TRUE(r);
+    ASSERT_EQ(r->status, 200u);
+    ++seen[r->header("X-Backend")];
+  }
+  EXPECT_EQ(seen.size(), 2u);
+  EXPECT_GE(seen["b1"], 10);
+  EXPECT_GE(seen["b2"], 10);
+}
+
+// Verifies 502 when nothing listens and 504 past the upstream timeout.
+TEST_F(proxy, maps_upstream_failures) {
+  {
+    gateway_process gw({free_port()});
+    auto r = http_get(gw.port(), "/echo");
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 502u);
+    EXPECT_EQ(r->body, R"({"error":"bad_gateway"})");
+  }
+  gateway_process gw({backend.port()}, "    timeout: 200ms\n");
+  const auto start = std::chrono::steady_clock::now();
+  auto r = http_get(gw.port(), "/slow?ms=3000");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 504u);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 2s);
+  // The gateway keeps serving.
+  EXPECT_EQ(http_get(gw.port(), "/echo")->status, 200u);
+}
+
+// Verifies a WebSocket session is tunnelled.
+TEST_F(proxy, tunnels_websocket) {
+  gateway_process gw({backend.port()});
+  namespace asio = boost::asio;
+  asio::io_context ioc;
+  asio::ip::tcp::socket socket(ioc);
+  socket.connect({asio::ip::make_address("127.0.0.1"), gw.port()});
+  boost::beast::websocket::stream<asio::ip::tcp::socket> ws(std::move(socket));
+  ws.handshake("127.0.0.1", "/ws");
+  for (const auto& message : std::vector<std::string>{"ping", std::string(70000, 'z')}) {
+    ws.write(asio::buffer(message));
+    boost::beast::flat_buffer buffer;
+    ws.read(buffer);
+    EXPECT_EQ(boost::beast::buffers_to_string(buffer.data()), message);
+  }
+  ws.close(boost::beast::websocket::close_code::normal);
+}
+
+class proxy_limits : public proxy {
+ protected:
+  gateway_process gw{{backend.port()},
+                     "",
+                     "server:\n  max_header_bytes: 2048\n  max_body_bytes: 1000\n"
+                     "  header_timeout: 300ms\n"};
+
+  void expect_status(const std::string& raw, unsigned status) {
+    http_connection c(gw.port());
+    c.send(raw);
+    auto r = c.read_response();
+    ASSERT_TRUE(r) << raw;
+    EXPECT_EQ(r->status, status) << raw;
+    EXPECT_TRUE(c.wait_closed(2s)) << raw;
+  }
+};
+
+// Verifies 431, 413 and 400 for smuggling shapes, none reaching the backend.
+TEST_F(proxy_limits, rejects_oversized_and_ambiguous_requests) {
+  expect_status("GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(3000, 'b') + "\r\n\r\n", 431);
+  expect_status("POST /sink HTTP/1.1\r\nHost: x\r\nContent-Length: 1001\r\n\r\n", 413);
+  expect_status(
+      "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n"
+      "Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
+      400);
+  expect_status(
+      "POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
+      "Content-Length: 5\r\n\r\n0\r\n\r\n",
+      400);
+  expect_status(
+      "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nab", 400);
+  expect_status("POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: xchunked\r\n\r\n0\r\n\r\n",
+                400);
+  expect_status("GET /echo HTTP/1.1\r\nHost: x\r\nX-A: 1\r\n\t2\r\n\r\n", 400);
+  EXPECT_EQ(backend.requests(), 0u);
+  // Found only while the body streams: the header already went upstream.
+  expect_status(
+      "POST /sink HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+      "-1\r\nx\r\n0\r\n\r\n",
+      400);
+  expect_status(
+      "POST /sink HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+      "3e8\r\n" +
+          std::string(1000, 'c') + "\r\n1\r\nc\r\n0\r\n\r\n",
+      413);
+}
+
+// Verifies slowloris: a header that never completes is cut at header_timeout.
+TEST_F(proxy_limits, closes_slow_header) {
+  http_connection c(gw.port());
+  const auto start = std::chrono::steady_clock::now();
+  c.send("GET / HTTP/1.1\r\nHost: x\r\n");
+  EXPECT_TRUE(c.wait_closed(3s) || c.unread().starts_with("HTTP/1.1 408"));
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 2s);
+}
+
+}  // namespace
+}  // namespace floodgate::test
