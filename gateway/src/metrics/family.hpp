@@ -1,12 +1,12 @@
 #pragma once
 
 #include <algorithm>
+#include <atomic>
 #include <functional>
 #include <initializer_list>
 #include <map>
 #include <memory>
 #include <mutex>
-#include <shared_mutex>
 #include <span>
 #include <stdexcept>
 #include <string>
@@ -79,8 +79,13 @@ class family_base {
 
 /// The metrics of one name, one per combination of label values, created on
 /// first use. Label values are route names and decisions — a small, bounded
-/// set — never client keys. Thread safe; with() on an existing child takes a
-/// shared lock only. Children live as long as the family.
+/// set — never client keys. Thread safe. Children live as long as the family.
+///
+/// with() on an existing child takes no lock: readers search an immutable,
+/// sorted snapshot published through one atomic pointer, so threads counting
+/// the same series never write a shared cache line. Creating a child copies
+/// the snapshot; old snapshots are kept (readers may still hold them) until
+/// the family dies, which is cheap for the small label sets this is for.
 template <typename Metric>
 class family final : public family_base {
  public:
@@ -97,28 +102,58 @@ class family final : public family_base {
 
   Metric& with(std::span<const std::string_view> values) {
     check_arity(values.size());
-    {
-      std::shared_lock lock(mu_);
-      if (auto it = children_.find(values); it != children_.end()) return *it->second;
-    }
-    std::unique_lock lock(mu_);
-    auto [it, inserted] =
-        children_.try_emplace(std::vector<std::string>(values.begin(), values.end()), nullptr);
-    if (inserted) it->second = make_();
-    return *it->second;
+    if (Metric* found = find(*current_.load(std::memory_order_acquire), values)) return *found;
+    std::lock_guard lock(write_mu_);
+    const snapshot& now = *current_.load(std::memory_order_relaxed);
+    if (Metric* found = find(now, values)) return *found;
+
+    auto& created = children_.emplace_back(std::make_unique<child>(
+        child{std::vector<std::string>(values.begin(), values.end()), make_()}));
+    auto next = std::make_unique<snapshot>(now);
+    const auto at = std::lower_bound(next->begin(), next->end(), values, entry_less{});
+    next->insert(at, entry{&created->values, created->metric.get()});
+    current_.store(next.get(), std::memory_order_release);
+    snapshots_.push_back(std::move(next));
+    return *created->metric;
   }
 
   void render(std::string& out) const override {
-    std::shared_lock lock(mu_);
-    for (const auto& [values, metric] : children_) {
-      detail::render_samples(out, name(), label_names(), values, *metric);
+    for (const auto& e : *current_.load(std::memory_order_acquire)) {
+      detail::render_samples(out, name(), label_names(), *e.values, *e.metric);
     }
   }
 
  private:
+  struct child {
+    std::vector<std::string> values;
+    std::unique_ptr<Metric> metric;
+  };
+  struct entry {
+    const std::vector<std::string>* values;
+    Metric* metric;
+  };
+  using snapshot = std::vector<entry>;  // sorted by label values
+  struct entry_less {
+    bool operator()(const entry& e, std::span<const std::string_view> v) const {
+      return detail::label_less{}(*e.values, v);
+    }
+    bool operator()(std::span<const std::string_view> v, const entry& e) const {
+      return detail::label_less{}(v, *e.values);
+    }
+  };
+
+  static Metric* find(const snapshot& s, std::span<const std::string_view> values) {
+    const auto it = std::lower_bound(s.begin(), s.end(), values, entry_less{});
+    if (it == s.end() || entry_less{}(values, *it)) return nullptr;
+    return it->metric;
+  }
+
   std::function<std::unique_ptr<Metric>()> make_;
-  mutable std::shared_mutex mu_;
-  std::map<std::vector<std::string>, std::unique_ptr<Metric>, detail::label_less> children_;
+  std::mutex write_mu_;
+  std::vector<std::unique_ptr<child>> children_;      // owned, stable addresses
+  std::vector<std::unique_ptr<snapshot>> snapshots_;  // every version published
+  snapshot empty_;
+  std::atomic<const snapshot*> current_{&empty_};
 };
 
 using counter_family = family<counter>;
