@@ -19,7 +19,8 @@
 #
 # Options: --rounds N (3) --duration S (10) --connections C (64) --workers W (1: NGINX
 # workers = floodgate threads) --fixed-rounds N (2, 0 skips the fixed-rate part)
-# --targets a,b,... (names above) --quick (1 round of 3 s, for a smoke test).
+# --targets a,b,... (names above) --quick (1 round of 3 s, for a smoke test)
+# --write-docs (put the table between the benchmark markers of README.md and docs/benchmark.md).
 # Results: bench/results/<timestamp>/ (raw output, table.md). Needs scripts/install-deps.sh --bench.
 set -euo pipefail
 
@@ -31,7 +32,7 @@ source scripts/lib/common.sh
 source bench/lib.sh
 export FLOODGATE_LOG_TAG=bench
 
-rounds=3 duration=10 connections=64 workers=1 fixed_rounds=2
+rounds=3 duration=10 connections=64 workers=1 fixed_rounds=2 write_docs=0
 targets="direct,nginx,limit_req,fg-memory,fg-redis-1,fg-redis-2,nginx-lua,fg-analytics"
 while (($#)); do
   case "$1" in
@@ -42,7 +43,8 @@ while (($#)); do
     --fixed-rounds) fixed_rounds="$2"; shift ;;
     --targets) targets="$2"; shift ;;
     --quick) rounds=1 duration=3 fixed_rounds=1 ;;
-    -h | --help) sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --write-docs) write_docs=1 ;;
+    -h | --help) sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) die "unknown option '$1' (see --help)" ;;
   esac
   shift
@@ -295,3 +297,14 @@ table="$results/table.md"
     "h2load --h1 -c4 --rps 500 -D 10); medians of $rounds interleaved rounds."
 } >"$table"
 cat "$table"
+
+# The table replaces whatever stood between <!-- benchmark:begin/end --> in the docs.
+if ((write_docs)); then
+  for doc in README.md docs/benchmark.md; do
+    awk -v table="$table" '
+      /<!-- benchmark:begin -->/ { print; while ((getline line < table) > 0) print line; skip = 1; next }
+      /<!-- benchmark:end -->/ { skip = 0 }
+      !skip' "$doc" >"$doc.tmp" && mv "$doc.tmp" "$doc"
+  done
+  log "table written into README.md and docs/benchmark.md"
+fi
