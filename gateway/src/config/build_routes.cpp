@@ -1,5 +1,6 @@
 #include <algorithm>
 #include <cctype>
+#include <map>
 #include <string>
 
 #include <floodgate/limit/limit_spec.hpp>
@@ -199,22 +200,20 @@ route_config read_route(reader& r, const mapping& m, const config& c) {
 
 std::vector<route_config> build_routes(reader& r, const field& routes, const config& c) {
   std::vector<route_config> out;
-  std::vector<int> name_lines;  // where each route's name was first defined
+  std::map<std::string, int> first_line;  // route name -> line of its first definition
   for (const auto& element : r.list(routes)) {
     const mapping m(r, element, schema::route);
     if (!m.valid()) continue;
     route_config route = read_route(r, m, c);
+    // A name is only set when it was present and valid, so its field exists.
     if (!route.name.empty()) {
-      const auto earlier =
-          std::find_if(out.begin(), out.end(), [&](const auto& o) { return o.name == route.name; });
-      const auto name_field = m.get("name");
-      if (earlier != out.end()) {
-        const auto line = name_lines[static_cast<std::size_t>(earlier - out.begin())];
-        r.report(*name_field, "duplicate route name '" + route.name + "' (first defined at line " +
-                                  std::to_string(line) + ")");
+      const field name = *m.get("name");
+      const auto [earlier, first] = first_line.try_emplace(route.name, name.mark.line + 1);
+      if (!first) {
+        r.report(name, "duplicate route name '" + route.name + "' (first defined at line " +
+                           std::to_string(earlier->second) + ")");
       }
     }
-    name_lines.push_back(m.get("name") ? m.get("name")->mark.line + 1 : 0);
     out.push_back(std::move(route));
   }
   return out;
