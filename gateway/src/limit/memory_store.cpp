@@ -119,8 +119,6 @@ std::size_t memory_store::purge_idle() {
 
 void memory_store::do_check(std::string_view key, std::span<const limit_spec> limits,
                             boost::asio::any_completion_handler<check_signature> handler) {
-  const auto decided_at = impl_->now();
-  const std::int64_t now_us = to_us(decided_at);
   for (const auto& spec : limits) {
     if (!is_supported(spec)) {
       detail::post_completion(std::move(handler), make_error_code(errc::invalid_limit), verdict{});
@@ -135,8 +133,14 @@ void memory_store::do_check(std::string_view key, std::span<const limit_spec> li
   std::size_t neighbour = 0;
   boost::container::small_vector<evaluation, inline_limits> evals;
   bool all_allowed = true;
+  std::chrono::system_clock::time_point decided_at;
+  std::int64_t now_us = 0;
   {
     std::lock_guard lock(sh.mu);
+    // Read under the lock, so a state never sees time go backwards between two
+    // checks that race for it.
+    decided_at = impl_->now();
+    now_us = to_us(decided_at);
     // Phase 1: evaluate every limit; nothing is written yet.
     for (std::size_t i = 0; i < limits.size(); ++i) {
       const auto& spec = limits[i];
