@@ -69,6 +69,7 @@ postgres_server::postgres_server() : bin_(find_pg_bin()), data_(dir_.path() + "/
   std::ofstream(data_ + "/postgresql.conf", std::ios::app)
       << "fsync = off\nsynchronous_commit = off\nfull_page_writes = off\n";
   port_ = free_port();
+  start_watchdog();
   start();
   const auto psql = shell_quote(bin_ + "/psql") + " -X -q -v ON_ERROR_STOP=1 -h " +
                     shell_quote(dir_.path()) + " -p " + std::to_string(port_);
@@ -90,6 +91,23 @@ postgres_server::~postgres_server() {
 
 std::string postgres_server::as_postgres(const std::string& command) const {
   return ::geteuid() == 0 ? "runuser -u postgres -- " + command : command;
+}
+
+void postgres_server::start_watchdog() const {
+  // pg_ctl daemonizes the server, so a test process killed before its destructor (a ctest
+  // timeout, a crash) would leave it running. A small watcher, running as the server's
+  // user, stops it and removes the temp dir once this process is gone. It polls /proc
+  // rather than kill -0, which a non-root watcher cannot send to a root test.
+  std::string watcher = "while [ -d /proc/";
+  watcher += std::to_string(::getpid());
+  watcher += " ]; do sleep 1; done; ";
+  watcher += shell_quote(bin_ + "/pg_ctl");
+  watcher += " -D " + shell_quote(data_) + " -m immediate stop; rm -rf " + shell_quote(dir_.path());
+  // Output to /dev/null and '&': run_command returns at once, the watcher lives on.
+  std::string command(1, '(');
+  command += as_postgres(std::string("sh -c ").append(shell_quote(watcher)));
+  command += ") </dev/null >/dev/null 2>&1 &";
+  (void)run_command(command);
 }
 
 void postgres_server::pg_ctl(const std::string& args) const {

@@ -14,7 +14,8 @@ namespace floodgate::test {
 /// a free port with its unix socket inside the temp dir. As root, the server runs as the
 /// `postgres` user (initdb refuses root). Creates role and database `floodgate`
 /// (password `floodgate`) and applies schema/schema.sql. Stopped and removed by the
-/// destructor. Throws std::runtime_error when something fails, with the server log.
+/// destructor, or by a watcher process within a second or two should this process die
+/// without running it. Throws std::runtime_error when something fails, with the server log.
 class postgres_server {
  public:
   postgres_server();
@@ -43,6 +44,7 @@ class postgres_server {
   [[nodiscard]] long long count(const std::string& sql) const;
 
  private:
+  void start_watchdog() const;
   void pg_ctl(const std::string& args) const;
   [[nodiscard]] std::string as_postgres(const std::string& command) const;
   [[nodiscard]] std::string log_tail() const;
