@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <ostream>
 #include <random>
 #include <string>
 
@@ -19,6 +20,11 @@ struct exactness_case {
   std::uint64_t limit;
   std::int64_t window_ms;
 };
+
+// Readable names in failure messages instead of a byte dump.
+void PrintTo(const exactness_case& c, std::ostream* os) {
+  *os << to_string(c.algo) << " " << c.limit << " per " << c.window_ms << " ms";
+}
 
 class retry_exactness : public ::testing::TestWithParam<exactness_case> {};
 

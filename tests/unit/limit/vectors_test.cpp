@@ -2,6 +2,7 @@
 // an injected clock. redis_store runs the same table against the Lua scripts.
 
 #include <cctype>
+#include <ostream>
 #include <string>
 
 #include <gtest/gtest.h>
@@ -9,6 +10,13 @@
 #include <limit_vectors.hpp>
 
 #include "test_helpers.hpp"
+
+namespace floodgate::test {
+// Readable names in failure messages instead of a byte dump (found by ADL).
+inline void PrintTo(const limit_vector& v, std::ostream* os) {
+  *os << v.name;
+}
+}  // namespace floodgate::test
 
 namespace floodgate::limit {
 namespace {
