@@ -20,7 +20,13 @@ using check_signature = void(boost::system::error_code, verdict);
 ///
 /// A store decides all limits of one key at once, atomically: either every
 /// limit allows and each consumes one request, or the check is denied and no
-/// limit consumes anything.
+/// limit consumes anything. The maths of every algorithm is in docs/limiter.md.
+///
+/// For implementers: Boost 1.81's any_completion_executor cannot
+/// `require(blocking.never)`, so `post(append(handler, ...))` does not compile
+/// and `dispatch` may run the handler inline. Post to an executor of your own
+/// (e.g. a connection's) and let Asio dispatch to the handler's from there, or
+/// use detail::post_completion (gateway/src/limit/completion.hpp).
 class store {
  public:
   virtual ~store() = default;
