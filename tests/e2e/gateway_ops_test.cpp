@@ -2,7 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <csignal>
-#include <future>
+#include <thread>
 
 #include <sys/wait.h>
 
@@ -110,9 +110,14 @@ TEST_F(gateway_ops, sighup_applies_new_limit) {
 
   client slow(gw.port());
   slow.send("GET", "/slow/800");
-  gw.write_config(config_with_limit(3));
+  // `threads` cannot change in a running process: warned about, the rest applies.
+  auto next = config_with_limit(3);
+  next.replace(next.find("threads: 2"), 10, "threads: 1");
+  gw.write_config(next);
   gw.signal(SIGHUP);
   ASSERT_TRUE(gw.wait_for_log("reload: applied", 5s)) << gw.log();
+  EXPECT_NE(gw.log().find("reload: 'threads' changed but needs a restart"), std::string::npos)
+      << gw.log();
 
   const auto slow_reply = slow.receive();
   EXPECT_EQ(slow_reply.status, 200u);
@@ -175,6 +180,38 @@ TEST_F(gateway_ops, sigterm_drains_in_flight_requests) {
   EXPECT_LT(std::chrono::steady_clock::now() - signalled, 5s);
   // No new connections once draining.
   EXPECT_FALSE(test::wait_for_port(gw.port(), 200ms));
+}
+
+// Verifies the drain is bounded: past server.drain_timeout the remaining connections are
+// closed and the process still exits 0; a second signal cuts the drain short.
+TEST_F(gateway_ops, drain_timeout_and_second_signal) {
+  for (const bool second_signal : {false, true}) {
+    const std::string timeout = second_signal ? "30s" : "300ms";
+    gateway gw(config_with_limit(5) + "server:\n  drain_timeout: " + timeout + "\n",
+               backend_.port());
+    client slow(gw.port());
+    const auto before = backend_.requests();
+    slow.send("GET", "/slow/5000");
+    const auto until = std::chrono::steady_clock::now() + 5s;
+    while (backend_.requests() == before && std::chrono::steady_clock::now() < until) {
+      std::this_thread::sleep_for(10ms);
+    }
+    const auto signalled = std::chrono::steady_clock::now();
+    gw.signal(SIGTERM);
+    if (second_signal) {
+      ASSERT_TRUE(gw.wait_for_log("draining", 2s)) << gw.log();
+      gw.signal(SIGTERM);
+    }
+    const int status = gw.wait(10s);
+    ASSERT_NE(status, -1) << gw.log();
+    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << gw.log();
+    EXPECT_LT(std::chrono::steady_clock::now() - signalled, 3s) << gw.log();
+    EXPECT_THROW((void)slow.receive(), std::exception);  // cut off, not answered
+    EXPECT_TRUE(gw.wait_for_log(second_signal ? "second signal: closing 1 connection"
+                                              : "drain timeout: closing 1 connection",
+                                1s))
+        << gw.log();
+  }
 }
 
 }  // namespace

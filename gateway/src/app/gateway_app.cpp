@@ -90,6 +90,8 @@ gateway_app::gateway_app(config::config_ptr cfg, std::string config_path)
   for (auto& ctx : contexts_) raw.push_back(ctx.get());
   server_ = std::make_unique<http::server>(std::move(raw), policy_);
   metrics_->watch_server(*server_);
+  reload_signals_ = std::make_unique<net::signal_set>(*contexts_.front(), SIGHUP);
+  stop_signals_ = std::make_unique<net::signal_set>(*contexts_.front(), SIGTERM, SIGINT);
   server_->listen(cfg->listen);
 
   spdlog::info("floodgate {} listening on {} threads={} store={} analytics={} routes={}",
@@ -103,6 +105,8 @@ gateway_app::~gateway_app() {
   // the server, then the contexts (which destroy pending frames), then the rest.
   if (redis_ != nullptr) redis_->stop();
   server_.reset();
+  reload_signals_.reset();
+  stop_signals_.reset();
   work_.clear();
   contexts_.clear();
   policy_.reset();
@@ -132,9 +136,8 @@ int gateway_app::run() {
 }
 
 net::awaitable<void> gateway_app::handle_reloads() {
-  net::signal_set hup(co_await net::this_coro::executor, SIGHUP);
   while (!stopping_.load()) {
-    auto [ec, sig] = co_await hup.async_wait(net::as_tuple(net::use_awaitable));
+    auto [ec, sig] = co_await reload_signals_->async_wait(net::as_tuple(net::use_awaitable));
     if (ec || stopping_.load()) break;
     reload();
   }
@@ -164,7 +167,8 @@ void gateway_app::reload() {
 }
 
 net::awaitable<void> gateway_app::handle_stop() {
-  net::signal_set stop(co_await net::this_coro::executor, SIGTERM, SIGINT);
+  auto executor = co_await net::this_coro::executor;
+  auto& stop = *stop_signals_;
   auto [ec, sig] = co_await stop.async_wait(net::as_tuple(net::use_awaitable));
   if (ec) co_return;
   stopping_.store(true);
@@ -174,18 +178,34 @@ net::awaitable<void> gateway_app::handle_stop() {
   policy_->begin_drain();
   server_->begin_drain();
 
+  // A second signal means "now": an operator who presses Ctrl-C twice does not want to wait
+  // for the drain timeout.
+  auto forced = std::make_shared<std::atomic<bool>>(false);
+  stop.async_wait([forced](const boost::system::error_code& e, int) {
+    if (!e) forced->store(true);
+  });
+
   // The server exposes a count, not a completion: poll it. 20 ms is invisible next to the
   // drain timeout and costs nothing while idle.
-  net::steady_timer timer(co_await net::this_coro::executor);
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (server_->active_sessions() != 0 && std::chrono::steady_clock::now() < deadline) {
-    timer.expires_after(20ms);
-    co_await timer.async_wait(net::as_tuple(net::use_awaitable));
-  }
+  net::steady_timer timer(executor);
+  const auto wait_idle =
+      [&](std::chrono::steady_clock::time_point deadline) -> net::awaitable<void> {
+    while (server_->active_sessions() != 0 && !forced->load() &&
+           std::chrono::steady_clock::now() < deadline) {
+      timer.expires_after(20ms);
+      co_await timer.async_wait(net::as_tuple(net::use_awaitable));
+    }
+  };
+  co_await wait_idle(std::chrono::steady_clock::now() + timeout);
   if (const auto left = server_->active_sessions(); left != 0) {
-    spdlog::warn("drain timeout: closing {} connection(s) still open", left);
+    spdlog::warn("{}: closing {} connection(s) still open",
+                 forced->load() ? "second signal" : "drain timeout", left);
+    server_->close_all();
+    // Closed sessions still report their exchange (status 0) to metrics and analytics;
+    // give them a moment to unwind before the contexts stop.
+    co_await wait_idle(std::chrono::steady_clock::now() + 200ms);
   }
-  server_->close_all();
+  server_->close_all();  // also the idle pooled upstream connections
   finish();
 }
 

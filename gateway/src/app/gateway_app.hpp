@@ -8,6 +8,7 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
 
 #include "config/config.hpp"
 
@@ -67,6 +68,10 @@ class gateway_app {
   std::unique_ptr<exchange_recorder> exchange_log_;
   std::shared_ptr<policy::gateway_policy> policy_;
   std::unique_ptr<http::server> server_;
+  // Installed before the listener opens: a signal that arrives as soon as the port accepts
+  // must find its handler, not the default action (which would kill the process).
+  std::unique_ptr<boost::asio::signal_set> reload_signals_;
+  std::unique_ptr<boost::asio::signal_set> stop_signals_;
   std::atomic<bool> stopping_{false};
 };
 
