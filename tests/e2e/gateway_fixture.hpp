@@ -4,6 +4,7 @@
 // loopback port with a routes.yaml in a temp dir, a small loopback HTTP backend, and a
 // blocking HTTP/1.1 client with keep-alive.
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <map>
