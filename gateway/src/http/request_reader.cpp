@@ -51,7 +51,7 @@ net::awaitable<header_read> read_request_header(net::tcp_stream& stream,
                                                 boost::beast::flat_buffer& buffer,
                                                 request_parser& p,
                                                 const config::server_config& limits,
-                                                std::chrono::milliseconds idle) {
+                                                std::chrono::milliseconds idle, bool* idle_flag) {
   header_read result;
   auto deadline = net::clock::now() + idle;
   bool header_clock_started = false;
@@ -60,6 +60,7 @@ net::awaitable<header_read> read_request_header(net::tcp_stream& stream,
       if (!header_clock_started) {
         header_clock_started = true;
         result.received_any = true;
+        if (idle_flag != nullptr) *idle_flag = false;
         deadline = std::min(deadline, net::clock::now() + limits.header_timeout);
       }
       const auto data = buffer.data();

@@ -32,12 +32,12 @@ void apply_limits(request_parser& p, const config::server_config& limits);
 /// (request smuggling): obs-fold line continuations, a Transfer-Encoding other
 /// than exactly `chunked` (or repeated), Transfer-Encoding with Content-Length,
 /// and an HTTP/1.1 request without exactly one Host. Bytes past the header (body,
-/// pipelined requests) stay in `buffer`. Completes on the stream's executor.
-net::awaitable<header_read> read_request_header(net::tcp_stream& stream,
-                                                boost::beast::flat_buffer& buffer,
-                                                request_parser& p,
-                                                const config::server_config& limits,
-                                                std::chrono::milliseconds idle);
+/// pipelined requests) stay in `buffer`. `*idle_flag`, when given, is cleared when
+/// the first byte is there (a drain closes only idle connections). Completes on the
+/// stream's executor.
+net::awaitable<header_read> read_request_header(
+    net::tcp_stream& stream, boost::beast::flat_buffer& buffer, request_parser& p,
+    const config::server_config& limits, std::chrono::milliseconds idle, bool* idle_flag = nullptr);
 
 /// The framing checks of read_request_header, on a parsed header (unit tested).
 [[nodiscard]] net::error_code check_framing(const beast_http::request_header<>& h);

@@ -115,6 +115,10 @@ std::span<char> session::chunk() {
 net::awaitable<void> session::run() {
   net::error_code ec;
   peer_ = stream_.socket().remote_endpoint(ec).address();
+  // A dual-stack listener sees IPv4 clients as ::ffff:a.b.c.d; policy and
+  // X-Forwarded-For want the plain IPv4 address.
+  if (peer_.is_v6() && peer_.to_v6().is_v4_mapped())
+    peer_ = boost::asio::ip::make_address_v4(boost::asio::ip::v4_mapped, peer_.to_v6());
   stream_.socket().set_option(net::tcp::no_delay(true), ec);
   for (bool first = true; !draining_; first = false) {
     if (!co_await serve_one(first)) break;
@@ -132,8 +136,9 @@ net::awaitable<bool> session::serve_one(bool first) {
   request_parser parser;
   apply_limits(parser, limits);
   idle_ = buffer_.size() == 0;
-  auto header = co_await read_request_header(stream_, buffer_, parser, limits,
-                                             first ? limits.header_timeout : limits.idle_timeout);
+  auto header =
+      co_await read_request_header(stream_, buffer_, parser, limits,
+                                   first ? limits.header_timeout : limits.idle_timeout, &idle_);
   idle_ = false;
   if (header.ec) {
     if (!header.received_any || quiet_close(header.ec)) co_return false;

@@ -165,8 +165,13 @@ net::awaitable<forward_result> forward(upstream_pool& pool, downstream d,
     // A drain that began while the upstream was working still gets Connection: close.
     const bool draining = d.draining != nullptr && *d.draining;
     result.keep_alive = d.keep_alive && !draining && !upgraded && !(until_eof && !client_http11);
-    // A body delimited by the upstream closing becomes chunked for an HTTP/1.1 client.
+    // A body delimited by the upstream closing becomes chunked for an HTTP/1.1 client;
+    // an HTTP/1.0 client cannot read chunks, so it gets a close-delimited body instead.
     if (until_eof && client_http11) res.chunked(true);
+    if (!client_http11 && rp->chunked()) {
+      res.chunked(false);
+      result.keep_alive = false;
+    }
     if (!upgraded) res.keep_alive(result.keep_alive);
 
     beast_http::serializer<false, buffer_body> sr{res};

@@ -164,6 +164,18 @@ TEST_F(forwarding, rechunks_close_delimited_response) {
   EXPECT_TRUE(c.request("GET", "/echo"));
 }
 
+// Verifies an HTTP/1.0 client gets a chunked upstream body without chunks,
+// delimited by the connection closing.
+TEST_F(forwarding, dechunks_for_http10_clients) {
+  http_connection c(gw.port());
+  c.send("GET /chunked?n=2 HTTP/1.0\r\n\r\n");
+  auto r = c.read_response();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200u);
+  EXPECT_FALSE(r->chunked);
+  EXPECT_EQ(r->body, "chunk 0\nchunk 1\n");
+}
+
 // Verifies a large upload is streamed: the backend has bytes while the client
 // still holds most of the body back.
 TEST_F(forwarding, streams_uploads) {
