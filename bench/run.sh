@@ -67,6 +67,7 @@ for tool in wrk h2load nginx redis-server redis-cli curl; do
   command -v "$tool" >/dev/null || die "$tool not found: run scripts/install-deps.sh --bench"
 done
 
+load_before="$(cut -d' ' -f1 /proc/loadavg)"
 results="$repo_root/bench/results/$(date +%Y%m%d-%H%M%S)"
 mkdir -p "$results"
 # NGINX workers drop to `nobody` when we are root: they must be able to read the
@@ -273,8 +274,8 @@ table="$results/table.md"
   echo "| --- | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | --- |"
   for t in "${target_list[@]}"; do
     r=$(med "${rps[$t]}")
-    fp50=$(med "${fixed_p50[$t]:-}")
-    fp99=$(med "${fixed_p99[$t]:-}")
+    fp50=$(printf '%.3f' "$(med "${fixed_p50[$t]:-}")")
+    fp99=$(printf '%.3f' "$(med "${fixed_p99[$t]:-}")")
     fixed="-"
     if ((fixed_rounds > 0)); then
       fixed="$fp50 / $fp99 ($(added "$fp50" "$direct_fixed_p50") / $(added "$fp99" "$direct_fixed_p99"))"
@@ -291,7 +292,8 @@ table="$results/table.md"
   [[ -z "$analytics_line" ]] || { echo "$analytics_line"; echo; }
   [[ -z "$skipped_note" ]] || { echo "$skipped_note"; echo; }
   echo "Machine: $(nproc) cores, $(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)," \
-    "$(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo); $(date -u +%Y-%m-%d)."
+    "$(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo); $(date -u +%Y-%m-%d);" \
+    "load average before the run: $load_before (other work on the machine skews every target)."
   echo "Command: bench/run.sh --rounds $rounds --duration $duration --connections $connections" \
     "--workers $workers --fixed-rounds $fixed_rounds (wrk -t2 -c$connections -d${duration}s;" \
     "h2load --h1 -c4 --rps 500 -D 10); medians of $rounds interleaved rounds."
