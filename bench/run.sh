@@ -106,16 +106,18 @@ spawn() {
 has_target() { [[ ",$targets," == *",$1,"* ]]; }
 needs_redis() { has_target fg-redis-1 || has_target fg-redis-2 || has_target nginx-lua; }
 
-backend_port=$(pick_port)
-proxy_port=$(pick_port)
-limit_req_port=$(pick_port)
-memory_port=$(pick_port)
-redis_port=$(pick_port)
-redis1_port=$(pick_port)
-redis2_port=$(pick_port)
-lua_port=$(pick_port)
-analytics_port=$(pick_port)
-pg_port=$(pick_port)
+backend_port="" proxy_port="" limit_req_port="" memory_port="" redis_port=""
+redis1_port="" redis2_port="" lua_port="" analytics_port="" pg_port=""
+pick_port backend_port
+pick_port proxy_port
+pick_port limit_req_port
+pick_port memory_port
+pick_port redis_port
+pick_port redis1_port
+pick_port redis2_port
+pick_port lua_port
+pick_port analytics_port
+pick_port pg_port
 
 # --- servers -------------------------------------------------------------------
 render bench/templates/nginx-backend.conf "$work/nginx-backend.conf" \

@@ -16,12 +16,13 @@ port_in_use() {
   (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
 }
 
-# pick_port PREFERRED: PREFERRED when it is free, otherwise a free port from the
-# ephemeral-adjacent range 20000-59999. Ports handed out earlier in this shell are
-# remembered, so two calls never return the same port before either is bound.
+# pick_port VAR [PREFERRED]: sets VAR to PREFERRED when it is free, otherwise to a free
+# port from 20000-59999. Ports handed out earlier in this shell are remembered, so two
+# calls never give the same port before either is bound (which is why this assigns a
+# variable instead of printing: $(pick_port) would run in a subshell and forget).
 _picked_ports=" "
 pick_port() {
-  local preferred="${1:-}" port tries=0
+  local var="$1" preferred="${2:-}" port tries=0
   if [[ -n "$preferred" && "$_picked_ports" != *" $preferred "* ]] && ! port_in_use "$preferred"; then
     port="$preferred"
   else
@@ -32,7 +33,7 @@ pick_port() {
     done
   fi
   _picked_ports+="$port "
-  echo "$port"
+  printf -v "$var" '%s' "$port"
 }
 
 # wait_for_port PORT SECONDS: polls until 127.0.0.1:PORT accepts connections.

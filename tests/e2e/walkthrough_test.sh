@@ -33,8 +33,9 @@ trap cleanup EXIT
 
 # Explicit free ports: the test must not take the well-known ones a developer's own
 # stack may be using.
-REDIS_PORT=$(pick_port) PG_PORT=$(pick_port) BACKEND_PORT=$(pick_port)
-GATEWAY_PORT=$(pick_port) GATEWAY2_PORT=$(pick_port) DASHBOARD_PORT=$(pick_port)
+for var in REDIS_PORT PG_PORT BACKEND_PORT GATEWAY_PORT GATEWAY2_PORT DASHBOARD_PORT; do
+  pick_port "$var"
+done
 export REDIS_PORT PG_PORT BACKEND_PORT GATEWAY_PORT GATEWAY2_PORT DASHBOARD_PORT
 
 scripts/run-stack.sh
