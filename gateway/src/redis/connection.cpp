@@ -184,7 +184,7 @@ void connection::on_handshake_reply(redisAsyncContext* ac, void* reply, void* pr
   auto* self = static_cast<connection*>(privdata);
   const auto* r = static_cast<const redisReply*>(reply);
   if (r == nullptr || !is_error(r)) return;
-  spdlog::error("redis: AUTH/SELECT refused: {}", text(r));
+  self->log_handshake_error("AUTH/SELECT refused", text(r));
   if (self->state_ == state::connecting) redisAsyncDisconnect(ac);
 }
 
@@ -193,7 +193,8 @@ void connection::on_script_loaded(redisAsyncContext* ac, void* reply, void* priv
   const auto* r = static_cast<const redisReply*>(reply);
   if (r == nullptr) return;
   if (is_error(r) || r->type != REDIS_REPLY_STRING) {
-    spdlog::error("redis: SCRIPT LOAD failed: {}", r->type == REDIS_REPLY_ERROR ? text(r) : "?");
+    self->log_handshake_error("SCRIPT LOAD failed",
+                              r->type == REDIS_REPLY_ERROR ? text(r) : "unexpected reply");
     if (self->state_ == state::connecting) redisAsyncDisconnect(ac);
     return;
   }
@@ -205,17 +206,27 @@ void connection::on_ready(std::string sha) {
   const bool was_lost = stats_->connects.fetch_add(1, std::memory_order_relaxed) > 0 &&
                         backoff_ > settings_->min_backoff;
   state_ = state::ready;
+  last_reply_ = std::chrono::steady_clock::now();
   ready_.store(true, std::memory_order_relaxed);
   stats_->ready_connections.fetch_add(1, std::memory_order_relaxed);
   backoff_ = settings_->min_backoff;
   reconnect_timer_.cancel();
   if (was_lost) spdlog::info("redis: connection restored");
+  handshake_error_logged_ = false;
   auto waiting = std::exchange(waiting_, {});
   for (auto* p : waiting) {
     p->in_waiting = false;
     if (!p->done) send(p);
     release(p);
   }
+}
+
+// Once per outage at error level (a wrong password would otherwise log on every retry).
+void connection::log_handshake_error(std::string_view what, std::string_view detail) {
+  if (std::exchange(handshake_error_logged_, true))
+    spdlog::debug("redis: {}: {}", what, detail);
+  else
+    spdlog::error("redis: {}: {}", what, detail);
 }
 
 // A connect that failed, a connection that dropped, or a handshake refused:
@@ -312,6 +323,7 @@ void connection::on_check_reply(redisAsyncContext* ac, void* reply, void* privda
 }
 
 void connection::handle_reply(pending_check* p, const redisReply* r) {
+  if (r != nullptr) last_reply_ = std::chrono::steady_clock::now();
   if (!p->done) {
     if (r == nullptr) {
       complete(p, errc::redis_unavailable);
@@ -384,14 +396,26 @@ void connection::arm_timer() {
 
 void connection::on_timer() {
   const auto now = std::chrono::steady_clock::now();
+  bool stalled = false;
   while (!timeline_.empty()) {
     auto* p = timeline_.front();
     if (!p->done && p->deadline > now) break;
     timeline_.pop_front();
     p->in_timeline = false;
     // The late reply, if any, still arrives; handle_reply ignores it (done).
-    if (!p->done) complete(p, errc::redis_timeout);
+    if (!p->done) {
+      complete(p, errc::redis_timeout);
+      stalled = true;
+    }
     release(p);
+  }
+  if (stalled && state_ == state::ready && ac_ != nullptr &&
+      now - last_reply_ > settings_->stall_timeout) {
+    // Not inside a hiredis callback here, so the context can be freed at once:
+    // in-flight checks complete (already timed out) and on_disconnect reconnects.
+    spdlog::warn("redis: no reply for {} ms; dropping the connection",
+                 settings_->stall_timeout.count());
+    redisAsyncFree(std::exchange(ac_, nullptr));
   }
   arm_timer();
 }

@@ -31,6 +31,9 @@ struct connection_settings {
   std::chrono::milliseconds min_backoff{50};
   std::chrono::milliseconds max_backoff{1000};  // <= a typical reset_timeout
   std::chrono::milliseconds connect_timeout{1000};
+  /// No reply at all for this long while checks are in flight: the peer is gone
+  /// without a FIN (host down, network partition); drop the connection and reconnect.
+  std::chrono::milliseconds stall_timeout{2000};
   std::size_t denial_cache_size = 4096;
 };
 
@@ -104,6 +107,7 @@ class connection : public std::enable_shared_from_this<connection> {
   void on_lost(const char* why);
   void schedule_reconnect();
   void shutdown();
+  void log_handshake_error(std::string_view what, std::string_view detail);
 
   void send(pending_check* p);
   void send_script_load();
@@ -132,6 +136,8 @@ class connection : public std::enable_shared_from_this<connection> {
   std::chrono::milliseconds backoff_;
   std::uint64_t generation_ = 0;  // bumped per context, so stale timers do nothing
   bool destroying_ = false;
+  bool handshake_error_logged_ = false;
+  std::chrono::steady_clock::time_point last_reply_{};  // last reply of any kind
 
   std::vector<pending_check*> waiting_;  // submitted while connecting
   std::deque<pending_check*> timeline_;  // in submit order = deadline order
