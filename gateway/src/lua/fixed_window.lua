@@ -10,7 +10,7 @@ local function fixed_window(key, L, W, t)
   if allowed then n = n + 1 end
   local reset = ws + W - t
   return allowed, L - n, reset, allowed and 0 or reset, function()
-    redis.call('HSET', key, 'start', int(ws), 'n', int(n))
+    redis.call('HSET', key, 'start', ws, 'n', n)
     redis.call('PEXPIRE', key, ttl_ms(reset))
   end
 end

@@ -20,7 +20,7 @@ local function gcra(key, L, W, t)
   local reset = cdiv(D, L)
   return allowed, idiv(C - D, W), reset, retry, function()
     local whole = idiv(D, L)
-    redis.call('HSET', key, 'tat', int(t + whole), 'frac', int(D - whole * L))
+    redis.call('HSET', key, 'tat', t + whole, 'frac', D - whole * L)
     redis.call('PEXPIRE', key, ttl_ms(reset))
   end
 end

@@ -18,7 +18,7 @@ local function leaky_bucket(key, L, W, t)
   end
   local reset = cdiv(v, L)
   return allowed, idiv(C - v, W), reset, retry, function()
-    redis.call('HSET', key, 'v', int(v), 'ts', int(t))
+    redis.call('HSET', key, 'v', v, 'ts', t)
     redis.call('PEXPIRE', key, ttl_ms(reset))
   end
 end

@@ -2,7 +2,7 @@
 -- State (zset): one member per allowed request, scored by its time (µs).
 local function sliding_window(key, L, W, t)
   -- Dropping expired entries even on a denial changes no future decision.
-  redis.call('ZREMRANGEBYSCORE', key, '-inf', int(t - W))
+  redis.call('ZREMRANGEBYSCORE', key, '-inf', t - W)
   local n = redis.call('ZCARD', key)
   local allowed = n < L
   local retry, reset = 0, 0
@@ -19,7 +19,7 @@ local function sliding_window(key, L, W, t)
   local before = n - (allowed and 1 or 0)
   return allowed, L - n, reset, retry, function()
     -- the count makes the member unique among requests in the same µs
-    redis.call('ZADD', key, int(t), int(t) .. ':' .. before)
+    redis.call('ZADD', key, t, int(t) .. ':' .. before)
     redis.call('PEXPIRE', key, ttl_ms(W))
   end
 end

@@ -40,7 +40,7 @@ local function sliding_window_counter(key, L, W, t)
     reset = W - e
   end
   return allowed, remaining, reset, retry, function()
-    redis.call('HSET', key, 'start', int(ws), 'p', int(p), 'c', int(c))
+    redis.call('HSET', key, 'start', ws, 'p', p, 'c', c)
     redis.call('PEXPIRE', key, ttl_ms(reset))
   end
 end

@@ -14,7 +14,7 @@ local function token_bucket(key, L, W, t)
   local reset = cdiv(C - s, L)
   local retry = allowed and 0 or cdiv(W - s, L)
   return allowed, idiv(s, W), reset, retry, function()
-    redis.call('HSET', key, 's', int(s), 'ts', int(t))
+    redis.call('HSET', key, 's', s, 'ts', t)
     redis.call('PEXPIRE', key, ttl_ms(reset))
   end
 end
