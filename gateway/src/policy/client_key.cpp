@@ -5,6 +5,8 @@
 
 #include <boost/uuid/detail/sha1.hpp>
 
+#include "proxy/address_text.hpp"
+
 namespace floodgate::policy {
 
 namespace net = boost::asio;
@@ -128,7 +130,7 @@ client_key resolve_client_key(std::span<const config::key_source> sources,
   for (const auto& source : sources) {
     switch (source.type) {
       case kind::ip:
-        return {client_ip.to_string(), kind::ip};
+        return {proxy::address_text(client_ip), kind::ip};
       case kind::global:
         return {"global", kind::global};
       case kind::header: {
@@ -140,7 +142,7 @@ client_key resolve_client_key(std::span<const config::key_source> sources,
       }
     }
   }
-  return {client_ip.to_string(), kind::ip};
+  return {proxy::address_text(client_ip), kind::ip};
 }
 
 std::string store_key(std::string_view route, const client_key& client,

@@ -36,10 +36,16 @@ header_list rate_limit_headers(std::string_view route, std::span<const limit::li
   }
   const auto index = v.most_restrictive;
   const auto& status = v.limits[index];
-  const auto item_name = [&](std::size_t i) {
-    return sf_string(std::string(route) + "-" + std::to_string(i));
+  // sf_string("<route>-<i>"): the digits and '-' need no escaping, so the quoted
+  // route is built once and each item name only appends to it.
+  std::string quoted_route = sf_string(route);
+  quoted_route.pop_back();  // the closing quote comes after "-<i>"
+  const auto append_item_name = [&](std::string& to, std::size_t i) {
+    to.append(quoted_route).append("-").append(std::to_string(i)).append("\"");
   };
 
+  // Up to six fields: no regrowth of the list per request.
+  out.reserve((which.x_ratelimit ? 4 : 0) + (which.ietf ? 2 : 0));
   if (which.x_ratelimit) {
     const auto decided = v.decided_at == chrono::system_clock::time_point{} ? now : v.decided_at;
     const auto reset_at = chrono::ceil<chrono::seconds>(decided + status.reset_after);
@@ -50,15 +56,22 @@ header_list rate_limit_headers(std::string_view route, std::span<const limit::li
   }
   if (which.ietf) {
     std::string policy;
+    policy.reserve(limits.size() * (quoted_route.size() + 32));
     for (std::size_t i = 0; i < limits.size(); ++i) {
       if (i != 0) policy += ", ";
       // Sub-second windows still need an integer w; round up like every other delta here.
       const auto w = std::max<std::int64_t>(1, ceil_seconds(limits[i].window));
-      policy += item_name(i) + ";q=" + std::to_string(limits[i].limit) + ";w=" + std::to_string(w);
+      append_item_name(policy, i);
+      policy.append(";q=").append(std::to_string(limits[i].limit));
+      policy.append(";w=").append(std::to_string(w));
     }
     out.emplace_back("RateLimit-Policy", std::move(policy));
-    out.emplace_back("RateLimit", item_name(index) + ";r=" + std::to_string(status.remaining) +
-                                      ";t=" + std::to_string(ceil_seconds(status.reset_after)));
+    std::string current;
+    current.reserve(quoted_route.size() + 32);
+    append_item_name(current, index);
+    current.append(";r=").append(std::to_string(status.remaining));
+    current.append(";t=").append(std::to_string(ceil_seconds(status.reset_after)));
+    out.emplace_back("RateLimit", std::move(current));
   }
   return out;
 }

@@ -8,6 +8,8 @@
 #include <boost/beast/http/rfc7230.hpp>
 #include <boost/beast/websocket/rfc6455.hpp>
 
+#include "proxy/address_text.hpp"
+
 namespace floodgate::proxy {
 
 namespace {
@@ -72,7 +74,7 @@ void prepare_upstream_request(beast_http::request_header<>& h, const boost::asio
   h.version(11);
 
   // Beast has no field enum for these: use the names (matched case-insensitively).
-  const auto peer_text = peer.to_string();
+  const auto peer_text = address_text(peer);
   if (auto it = h.find(x_forwarded_for); it != h.end()) {
     std::string value;
     value.reserve(it->value().size() + 2 + peer_text.size());

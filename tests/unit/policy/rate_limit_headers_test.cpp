@@ -72,6 +72,17 @@ TEST(rate_limit_headers, rounding) {
 }
 
 // Verifies `now` stands in when the store did not stamp the decision.
+// Verifies item names are sf-strings of "<route>-<i>" even for a name that needs
+// escaping (the loader forbids such names; the header code must not rely on it).
+TEST(rate_limit_headers, item_names_are_escaped) {
+  const std::vector<limit::limit_spec> one{{algorithm::gcra, 5, 2s}};
+  limit::verdict v;
+  v.limits = {{5, 4, 1000ms, 0ms, true}};
+  const auto h = rate_limit_headers(R"(a"b\c)", one, v, {}, t0);
+  EXPECT_EQ(header(h, "RateLimit-Policy"), R"("a\"b\\c-0";q=5;w=2)");
+  EXPECT_EQ(header(h, "RateLimit"), R"("a\"b\\c-0";r=4;t=1)");
+}
+
 TEST(rate_limit_headers, falls_back_to_now) {
   auto v = allowed_verdict({});
   const auto h = rate_limit_headers("data", two_limits, v, {}, t0);

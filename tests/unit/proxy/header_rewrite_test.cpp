@@ -1,5 +1,7 @@
 #include "proxy/header_rewrite.hpp"
 
+#include "proxy/address_text.hpp"
+
 #include <gtest/gtest.h>
 #include <boost/asio/ip/address.hpp>
 
@@ -99,6 +101,21 @@ TEST(header_rewrite, prepares_response) {
   EXPECT_EQ(h[bh::field::transfer_encoding], "chunked");
   EXPECT_EQ(h["X-RateLimit-Limit"], "10");
   EXPECT_EQ(h.version(), 11u);
+}
+
+// The hand-written IPv4 text must equal Boost's to_string for every shape of
+// address (one to three digits per byte, zeroes), and IPv6 stays Boost's.
+TEST(address_text, matches_boost_to_string) {
+  for (const char* text : {"0.0.0.0", "255.255.255.255", "192.0.2.7", "10.0.100.1", "1.22.0.255",
+                           "127.0.0.1", "::1", "2001:db8::7", "::ffff:192.0.2.7"}) {
+    const auto a = boost::asio::ip::make_address(text);
+    EXPECT_EQ(address_text(a), a.to_string()) << text;
+  }
+  for (unsigned b = 0; b < 256; ++b) {
+    const boost::asio::ip::address_v4 a(
+        {static_cast<unsigned char>(b), 0, 9, static_cast<unsigned char>(255 - b)});
+    EXPECT_EQ(address_text(boost::asio::ip::address(a)), a.to_string());
+  }
 }
 
 }  // namespace
