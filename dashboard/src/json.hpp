@@ -5,15 +5,12 @@
 #include <string>
 #include <string_view>
 
+#include "text/json_string.hpp"
+
 namespace floodgate::dashboard {
 
-/// Appends `s` to `out` as a JSON string literal, quotes included.
-///
-/// Client keys and route names are user controlled, so beyond what JSON requires
-/// this also escapes `<`, `>`, `&`, `'`, U+2028 and U+2029 (the reply stays safe
-/// if someone ever pastes it into HTML or a script), and replaces bytes that are
-/// not valid UTF-8 with U+FFFD so the document always parses.
-void append_json_string(std::string& out, std::string_view s);
+/// JSON string literals: the escaping shared with the gateway (text/json_string.hpp).
+using text::append_json_string;
 
 /// A minimal streaming JSON writer: the caller nests begin/end calls correctly;
 /// commas are inserted automatically. Not thread safe (one per reply).

@@ -1,7 +1,5 @@
 #include "policy/local_responses.hpp"
 
-#include <cstdio>
-
 namespace floodgate::policy {
 
 namespace http = boost::beast::http;
@@ -14,41 +12,6 @@ std::string_view up_down(const std::optional<bool>& up) noexcept {
 }
 
 }  // namespace
-
-std::string json_string(std::string_view text) {
-  std::string out;
-  out.reserve(text.size() + 2);
-  out += '"';
-  for (const char c : text) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(c));
-          out += buf;
-        } else {
-          out += c;  // UTF-8 passes through; paths are percent-encoded anyway
-        }
-    }
-  }
-  out += '"';
-  return out;
-}
 
 local_response make_local_response(unsigned status, std::string_view content_type, std::string body,
                                    unsigned version) {

@@ -10,12 +10,14 @@
 
 #include <floodgate/limit/circuit_breaker.hpp>
 
+#include "text/json_string.hpp"
+
 namespace floodgate::policy {
 
 using local_response = boost::beast::http::response<boost::beast::http::string_body>;
 
-/// `text` as a JSON string literal, quotes included.
-[[nodiscard]] std::string json_string(std::string_view text);
+/// JSON string literals: the escaping shared with the dashboard.
+using text::json_string;
 
 /// A response the gateway writes itself: status, Content-Type, body, Content-Length.
 [[nodiscard]] local_response make_local_response(unsigned status, std::string_view content_type,
