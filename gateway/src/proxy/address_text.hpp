@@ -17,14 +17,17 @@ namespace floodgate::proxy {
 inline std::string address_text(const boost::asio::ip::address& a) {
   if (!a.is_v4()) return a.to_string();
   const auto bytes = a.to_v4().to_bytes();
-  std::array<char, 16> text{};  // "255.255.255.255"
-  char* out = text.data();
-  char* const end = text.data() + text.size();
+  std::string text;
+  text.reserve(15);  // "255.255.255.255": no reallocation
+  std::array<char, 3> octet{};
   for (std::size_t i = 0; i < bytes.size(); ++i) {
-    if (i != 0) *out++ = '.';
-    out = std::to_chars(out, end, static_cast<unsigned>(bytes[i])).ptr;
+    if (i != 0) text += '.';
+    const auto end =
+        std::to_chars(octet.data(), octet.data() + octet.size(), static_cast<unsigned>(bytes[i]))
+            .ptr;
+    text.append(octet.data(), end);
   }
-  return std::string(text.data(), out);
+  return text;
 }
 
 }  // namespace floodgate::proxy
