@@ -95,7 +95,9 @@ child_process::child_process(std::vector<std::string> argv, const std::string& l
   }
 }
 
-child_process::child_process(child_process&& o) noexcept : pid_(o.pid_) { o.pid_ = -1; }
+child_process::child_process(child_process&& o) noexcept : pid_(o.pid_) {
+  o.pid_ = -1;
+}
 
 child_process& child_process::operator=(child_process&& o) noexcept {
   if (this != &o) {
