@@ -22,10 +22,11 @@ build_packages=(
   nodejs npm
 )
 # What the tests and the demo stack run against: real servers, a headless browser, tools;
-# docker-compose validates docker-compose.yml offline in tests/e2e (no engine is needed).
+# docker-compose validates docker-compose.yml offline in tests/e2e (no engine is needed);
+# python3 + python3-yaml run that deploy_files test.
 runtime_packages=(
   redis-server redis-tools postgresql postgresql-client
-  chromium curl procps clang-format docker-compose
+  chromium curl procps clang-format docker-compose python3 python3-yaml
 )
 # The benchmark's load generators and peers (NGINX proxy_pass / limit_req / Lua+Redis).
 bench_packages=(wrk nghttp2-client nginx-light libnginx-mod-http-lua libnginx-mod-http-ndk hyperfine)
