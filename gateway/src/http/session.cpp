@@ -164,8 +164,8 @@ net::awaitable<bool> session::serve_one(bool first) {
     co_return keep;
   }
 
-  const proxy::downstream down{stream_, buffer_,    parser,      peer_,
-                               chunk(), keep_alive, io_timeout_, &draining_};
+  const proxy::downstream down{stream_,       buffer_,        parser,     peer_,       chunk(),
+                               request_head_, response_head_, keep_alive, io_timeout_, &draining_};
   auto r = co_await proxy::forward(owner_->pool, down, *pl.upstream, pl.response_headers,
                                    limits.upstream_pool_size);
   if (!r.ec) {

@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <list>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include <boost/asio/cancellation_signal.hpp>
@@ -53,7 +54,9 @@ class session : public std::enable_shared_from_this<session> {
   std::list<session*>::iterator registration_;
   net::tcp_stream stream_;
   boost::beast::flat_buffer buffer_;
-  std::vector<char> chunk_;  // relay buffer, allocated on first use
+  std::vector<char> chunk_;   // relay buffer, allocated on first use
+  std::string request_head_;  // forwarded headers as text; capacity kept across requests
+  std::string response_head_;
   boost::asio::ip::address peer_;
   boost::asio::cancellation_signal cancel_;
   std::chrono::milliseconds io_timeout_{60000};

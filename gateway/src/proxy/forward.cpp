@@ -7,9 +7,8 @@
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/string.hpp>
 #include <boost/beast/http/read.hpp>
-#include <boost/beast/http/serializer.hpp>
-#include <boost/beast/http/write.hpp>
 
+#include "proxy/address_text.hpp"
 #include "proxy/error.hpp"
 #include "proxy/relay.hpp"
 #include "proxy/websocket_tunnel.hpp"
@@ -49,27 +48,20 @@ struct sent_request {
   bool replayable_failure = false;
 };
 
-// Sends the request (header and streamed body) on `c`.
+// Sends the request (the rewritten header in d.request_head, then the streamed
+// body, re-framed as it came) on `c`.
 net::awaitable<sent_request> send_request(downstream& d, upstream_connection& c,
-                                          const config::upstream_config& up, bool has_body) {
-  auto& req = d.parser.get();
-  beast_http::serializer<true, buffer_body> sr{req};
-  const relay_side out{c.stream, c.buffer, io_limit{net::clock::time_point::max(), up.timeout}};
-  if (!has_body) {
-    req.body().data = nullptr;
-    req.body().size = 0;
-    req.body().more = false;
-    c.stream.expires_at(out.limit.expiry());
-    auto [ec, n] = co_await beast_http::async_write(c.stream, sr);
-    if (ec)
-      co_return sent_request{upstream_error(ec), false, c.reused && stale_connection_error(ec)};
-    co_return sent_request{};
-  }
+                                          const config::upstream_config& up) {
   const relay_side in{d.stream, d.buffer, io_limit{net::clock::time_point::max(), d.io_timeout}};
-  auto r = co_await relay_body<true>(d.parser, sr, in, out, d.chunk);
+  const relay_side out{c.stream, c.buffer, io_limit{net::clock::time_point::max(), up.timeout}};
+  const bool had_body = !d.parser.is_done();
+  auto r =
+      co_await relay_message<true>(d.parser, d.request_head, d.parser.chunked(), in, out, d.chunk);
   if (!r.ec) co_return sent_request{};
   if (r.failed_input) co_return sent_request{r.ec, true, false};
-  co_return sent_request{upstream_error(r.ec), false, false};
+  // Only a request without a body can be replayed: a body is consumed as it streams.
+  co_return sent_request{upstream_error(r.ec), false,
+                         !had_body && c.reused && stale_connection_error(r.ec)};
 }
 
 struct read_response {
@@ -118,7 +110,8 @@ net::awaitable<forward_result> forward(upstream_pool& pool, downstream d,
       has_body && boost::beast::iequals(req[field::expect], "100-continue");
   const bool client_http11 = req.version() >= 11;
   const bool replayable = !has_body && idempotent(req.method());
-  prepare_upstream_request(req, d.peer, websocket);
+  d.request_head.clear();
+  write_upstream_request_head(d.request_head, req, address_text(d.peer), websocket);
 
   forward_result result;
   connection_ptr conn;
@@ -139,7 +132,7 @@ net::awaitable<forward_result> forward(upstream_pool& pool, downstream d,
         co_return result;
       }
     }
-    auto sent = co_await send_request(d, *conn, up, has_body);
+    auto sent = co_await send_request(d, *conn, up);
     if (sent.ec) {
       if (sent.replayable_failure && replayable && attempt == 0) continue;
       result.ec = sent.ec;
@@ -160,48 +153,38 @@ net::awaitable<forward_result> forward(upstream_pool& pool, downstream d,
     const bool has_response_body = !rp->is_done();
     const bool until_eof = has_response_body && !rp->chunked() && !rp->content_length();
     const bool upstream_reusable = rp->keep_alive() && !until_eof && !upgraded;
-    prepare_downstream_response(res, extra, websocket);
     result.status = res.result_int();
     // A drain that began while the upstream was working still gets Connection: close.
     const bool draining = d.draining != nullptr && *d.draining;
     result.keep_alive = d.keep_alive && !draining && !upgraded && !(until_eof && !client_http11);
     // A body delimited by the upstream closing becomes chunked for an HTTP/1.1 client;
     // an HTTP/1.0 client cannot read chunks, so it gets a close-delimited body instead.
-    if (until_eof && client_http11) res.chunked(true);
-    if (!client_http11 && rp->chunked()) {
-      res.chunked(false);
-      result.keep_alive = false;
-    }
-    if (!upgraded) res.keep_alive(result.keep_alive);
+    response_framing framing;
+    framing.chunked = client_http11 && (rp->chunked() || until_eof);
+    if (!client_http11 && rp->chunked()) result.keep_alive = false;
+    framing.keep_alive = result.keep_alive;
+    framing.client_http10 = !client_http11;
+    framing.upgrade = upgraded;
+    d.response_head.clear();
+    write_downstream_response_head(d.response_head, res, extra, framing);
 
-    beast_http::serializer<false, buffer_body> sr{res};
     const relay_side client_side{d.stream, d.buffer,
                                  io_limit{net::clock::time_point::max(), d.io_timeout}};
-    if (head || !has_response_body || upgraded) {
-      d.stream.expires_after(d.io_timeout);
-      result.response_started = true;
-      auto [ec, n] = co_await beast_http::async_write_header(d.stream, sr);
-      if (ec) {
-        result.ec = ec;
-        result.failed_downstream = true;
-        result.keep_alive = false;
-        co_return result;
-      }
-      if (upgraded) {
-        co_await tunnel(d.stream, d.buffer, conn->stream, conn->buffer);
-        result.keep_alive = false;
-        co_return result;
-      }
-    } else {
-      const relay_side upstream_side{conn->stream, conn->buffer, io_limit{deadline, up.timeout}};
-      auto r = co_await relay_body<false>(*rp, sr, upstream_side, client_side, d.chunk);
+    const relay_side upstream_side{conn->stream, conn->buffer, io_limit{deadline, up.timeout}};
+    result.response_started = true;
+    auto r = co_await relay_message<false>(*rp, d.response_head, framing.chunked, upstream_side,
+                                           client_side, d.chunk);
+    if (r.ec) {
       result.response_started = r.wrote;
-      if (r.ec) {
-        result.ec = r.failed_input ? upstream_error(r.ec) : r.ec;
-        result.failed_downstream = !r.failed_input;
-        result.keep_alive = false;
-        co_return result;
-      }
+      result.ec = r.failed_input ? upstream_error(r.ec) : r.ec;
+      result.failed_downstream = !r.failed_input;
+      result.keep_alive = false;
+      co_return result;
+    }
+    if (upgraded) {
+      co_await tunnel(d.stream, d.buffer, conn->stream, conn->buffer);
+      result.keep_alive = false;
+      co_return result;
     }
     if (upstream_reusable && rp->is_done() && conn->buffer.size() == 0)
       pool.release(std::move(conn), max_idle_per_server);

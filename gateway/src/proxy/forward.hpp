@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cstddef>
 #include <span>
+#include <string>
 
 #include <boost/asio/ip/address.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
@@ -23,6 +24,8 @@ struct downstream {
   beast_http::request_parser<beast_http::buffer_body>& parser;  // header read, body not yet
   boost::asio::ip::address peer;
   std::span<char> chunk;                        // relay buffer (both directions, one at a time)
+  std::string& request_head;                    // reused per exchange: the rewritten headers
+  std::string& response_head;                   //   (kept apart: a replay resends the request)
   bool keep_alive = true;                       // the client may send another request afterwards
   std::chrono::milliseconds io_timeout{30000};  // per client read/write
   const bool* draining = nullptr;               // read when the response header goes out

@@ -1,45 +1,101 @@
 #include "proxy/header_rewrite.hpp"
 
 #include <array>
-#include <string_view>
-#include <vector>
+#include <charconv>
 
 #include <boost/beast/core/string.hpp>
 #include <boost/beast/http/rfc7230.hpp>
 #include <boost/beast/websocket/rfc6455.hpp>
-
-#include "proxy/address_text.hpp"
+#include <boost/container/small_vector.hpp>
 
 namespace floodgate::proxy {
 
 namespace {
 
 using beast_http::field;
+using boost::beast::iequals;
 
-// Fields that never travel past one hop. Transfer-Encoding is handled by framing.
 constexpr std::string_view x_forwarded_for = "X-Forwarded-For";
 constexpr std::string_view x_forwarded_proto = "X-Forwarded-Proto";
 constexpr std::string_view x_forwarded_host = "X-Forwarded-Host";
 
-constexpr std::array hop_by_hop{
-    field::keep_alive, field::proxy_connection,   field::te,
-    field::trailer,    field::proxy_authenticate, field::proxy_authorization,
-};
+// Field names listed in Connection (views into the header, which is not modified).
+using name_views = boost::container::small_vector<std::string_view, 8>;
 
-// Names listed in Connection must be collected before Connection itself is erased
-// (its value owns the views).
-std::vector<std::string> connection_options(const beast_http::fields& f) {
-  std::vector<std::string> names;
+name_views connection_options(const beast_http::fields& f) {
+  name_views names;
   for (auto it = f.find(field::connection); it != f.end() && it->name() == field::connection;
        ++it) {
     for (auto token : beast_http::token_list{it->value()}) {
-      if (boost::beast::iequals(token, "close") || boost::beast::iequals(token, "keep-alive") ||
-          boost::beast::iequals(token, "upgrade"))
+      const std::string_view name{token.data(), token.size()};
+      // Never let Connection strip the framing or the fields the proxy itself sets.
+      if (iequals(name, "close") || iequals(name, "keep-alive") || iequals(name, "upgrade") ||
+          iequals(name, "content-length") || iequals(name, "transfer-encoding") ||
+          iequals(name, "host"))
         continue;
-      names.emplace_back(token);
+      names.push_back(name);
     }
   }
   return names;
+}
+
+bool hop_by_hop(field name) {
+  switch (name) {
+    case field::connection:
+    case field::keep_alive:
+    case field::proxy_connection:
+    case field::te:
+    case field::trailer:
+    case field::upgrade:
+    case field::proxy_authenticate:
+    case field::proxy_authorization:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// A field that travels: not hop-by-hop (Upgrade kept for a WebSocket handshake,
+// whose Connection the writer adds itself) and not named in Connection.
+bool forwarded(const beast_http::fields::value_type& f, const name_views& named,
+               bool keep_upgrade) {
+  if (f.name() == field::upgrade) return keep_upgrade;
+  if (hop_by_hop(f.name())) return false;
+  const std::string_view name{f.name_string().data(), f.name_string().size()};
+  for (auto n : named) {
+    if (iequals(n, name)) return false;
+  }
+  return true;
+}
+
+void append_field(std::string& out, std::string_view name, std::string_view value) {
+  out.append(name).append(": ").append(value).append("\r\n");
+}
+
+void append_field(std::string& out, const beast_http::fields::value_type& f) {
+  append_field(out, {f.name_string().data(), f.name_string().size()},
+               {f.value().data(), f.value().size()});
+}
+
+// Transfer-Encoding minus a final "chunked" (the relay decodes chunks and frames
+// the body itself), then "chunked" again when the body goes out chunked.
+void append_transfer_encoding(std::string& out, std::string_view upstream_te, bool chunked) {
+  std::string_view codings = upstream_te;
+  if (!codings.empty()) {
+    const auto comma = codings.rfind(',');
+    auto last = comma == std::string_view::npos ? codings : codings.substr(comma + 1);
+    last.remove_prefix(std::min(last.find_first_not_of(" \t"), last.size()));
+    while (!last.empty() && (last.back() == ' ' || last.back() == '\t')) last.remove_suffix(1);
+    if (iequals(last, "chunked")) {
+      codings = comma == std::string_view::npos ? std::string_view{} : codings.substr(0, comma);
+      while (!codings.empty() && (codings.back() == ' ' || codings.back() == '\t'))
+        codings.remove_suffix(1);
+    }
+  }
+  if (codings.empty() && !chunked) return;
+  out.append("Transfer-Encoding: ").append(codings);
+  if (chunked) out.append(codings.empty() ? "chunked" : ", chunked");
+  out.append("\r\n");
 }
 
 }  // namespace
@@ -48,54 +104,73 @@ bool is_websocket_upgrade(const beast_http::request_header<>& h) {
   return boost::beast::websocket::is_upgrade(h);
 }
 
-void remove_hop_by_hop(beast_http::fields& f, bool keep_upgrade) {
-  if (f.count(field::connection) != 0) {
-    for (const auto& name : connection_options(f)) {
-      // Never let Connection strip the framing or the fields the proxy itself sets.
-      if (boost::beast::iequals(name, "content-length") ||
-          boost::beast::iequals(name, "transfer-encoding") || boost::beast::iequals(name, "host"))
-        continue;
-      f.erase(name);
+void write_upstream_request_head(std::string& out, const beast_http::request_header<>& h,
+                                 std::string_view peer, bool websocket) {
+  const auto method = h.method_string();
+  const auto target = h.target();
+  out.append(method.data(), method.size()).append(" ");
+  out.append(target.data(), target.size()).append(" HTTP/1.1\r\n");
+
+  const auto named = connection_options(h);
+  // X-Forwarded-For: every value the client sent, in order, then the peer.
+  boost::container::small_vector<std::string_view, 2> forwarded_for;
+  std::string_view host;
+  bool has_host = false;
+  for (const auto& f : h) {
+    if (!forwarded(f, named, websocket) || f.name() == field::expect) continue;
+    const std::string_view name{f.name_string().data(), f.name_string().size()};
+    const std::string_view value{f.value().data(), f.value().size()};
+    if (iequals(name, x_forwarded_for)) {
+      forwarded_for.push_back(value);
+      continue;
     }
+    // Set by the proxy from what it saw, whatever the client claimed.
+    if (iequals(name, x_forwarded_proto) || iequals(name, x_forwarded_host)) continue;
+    if (f.name() == field::host && !has_host) {
+      host = value;
+      has_host = true;
+    }
+    append_field(out, f);
   }
-  for (auto name : hop_by_hop) f.erase(name);
-  if (keep_upgrade) {
-    f.set(field::connection, "Upgrade");
-  } else {
-    f.erase(field::connection);
-    f.erase(field::upgrade);
-  }
+  out.append(x_forwarded_for).append(": ");
+  for (auto v : forwarded_for) out.append(v).append(", ");
+  out.append(peer).append("\r\n");
+  append_field(out, x_forwarded_proto, "http");
+  if (has_host) append_field(out, x_forwarded_host, host);
+  if (websocket) append_field(out, "Connection", "Upgrade");
+  out.append("\r\n");
 }
 
-void prepare_upstream_request(beast_http::request_header<>& h, const boost::asio::ip::address& peer,
-                              bool websocket) {
-  remove_hop_by_hop(h, websocket);
-  h.erase(field::expect);
-  h.version(11);
+void write_downstream_response_head(std::string& out, const beast_http::response_header<>& h,
+                                    header_list extra, const response_framing& f) {
+  std::array<char, 8> code{};
+  const auto code_end = std::to_chars(code.data(), code.data() + code.size(), h.result_int()).ptr;
+  auto reason = h.reason();
+  if (reason.empty()) reason = beast_http::obsolete_reason(h.result());
+  out.append("HTTP/1.1 ").append(code.data(), code_end).append(" ");
+  out.append(reason.data(), reason.size()).append("\r\n");
 
-  // Beast has no field enum for these: use the names (matched case-insensitively).
-  const auto peer_text = address_text(peer);
-  if (auto it = h.find(x_forwarded_for); it != h.end()) {
-    std::string value;
-    value.reserve(it->value().size() + 2 + peer_text.size());
-    value.append(it->value()).append(", ").append(peer_text);
-    h.set(x_forwarded_for, value);
-  } else {
-    h.set(x_forwarded_for, peer_text);
+  const auto named = connection_options(h);
+  std::string upstream_te;  // all Transfer-Encoding lines, as one list
+  for (const auto& field_ : h) {
+    if (!forwarded(field_, named, f.upgrade)) continue;
+    if (field_.name() == field::transfer_encoding) {
+      if (!upstream_te.empty()) upstream_te += ", ";
+      upstream_te.append(field_.value().data(), field_.value().size());
+      continue;
+    }
+    append_field(out, field_);
   }
-  h.set(x_forwarded_proto, "http");
-  if (auto it = h.find(field::host); it != h.end()) {
-    h.set(x_forwarded_host, it->value());
-  } else {
-    h.erase(x_forwarded_host);
+  append_transfer_encoding(out, upstream_te, f.chunked);
+  if (f.upgrade) {
+    append_field(out, "Connection", "Upgrade");
+  } else if (!f.keep_alive) {
+    append_field(out, "Connection", "close");
+  } else if (f.client_http10) {
+    append_field(out, "Connection", "keep-alive");
   }
-}
-
-void prepare_downstream_response(beast_http::response_header<>& h, header_list extra,
-                                 bool websocket) {
-  remove_hop_by_hop(h, websocket && h.result() == beast_http::status::switching_protocols);
-  h.version(11);
-  append_fields(h, extra);
+  for (const auto& [name, value] : extra) append_field(out, name, value);
+  out.append("\r\n");
 }
 
 void append_fields(beast_http::fields& f, header_list extra) {

@@ -2,9 +2,9 @@
 
 #include <span>
 #include <string>
+#include <string_view>
 #include <utility>
 
-#include <boost/asio/ip/address.hpp>
 #include <boost/beast/http/message.hpp>
 
 namespace floodgate::proxy {
@@ -18,27 +18,43 @@ using header_list = std::span<const std::pair<std::string, std::string>>;
 /// Connection: upgrade); those keep their Upgrade/Connection fields end to end.
 [[nodiscard]] bool is_websocket_upgrade(const beast_http::request_header<>& h);
 
-/// Removes the hop-by-hop fields (RFC 9110 §7.6.1: Connection, Keep-Alive,
-/// Proxy-Connection, TE, Trailer, Upgrade, Proxy-Authenticate, Proxy-Authorization)
-/// and every field named in Connection. Content-Length and Transfer-Encoding stay:
-/// the message is re-framed with the same framing. `keep_upgrade` keeps Upgrade
-/// and Connection for a WebSocket handshake.
-void remove_hop_by_hop(beast_http::fields& f, bool keep_upgrade);
+// The forwarded headers are written as text straight from the parsed header,
+// never by editing Beast's field list and serializing it again: the parsed
+// fields are only read, and each outgoing header is one contiguous buffer that
+// goes out in one write (with the first piece of body when there is one).
+//
+// Both writers drop the hop-by-hop fields (RFC 9110 §7.6.1: Connection,
+// Keep-Alive, Proxy-Connection, TE, Trailer, Upgrade, Proxy-Authenticate,
+// Proxy-Authorization) and every field named in Connection, except that
+// Connection can never remove Content-Length, Transfer-Encoding or Host.
 
-/// Rewrites a downstream request header, in place, for the upstream: hop-by-hop
-/// fields and Expect removed (the proxy answers 100-continue itself), HTTP/1.1,
-/// X-Forwarded-For appended with `peer` (nginx $proxy_add_x_forwarded_for),
-/// X-Forwarded-Proto: http, X-Forwarded-Host: the original Host, Host kept.
-void prepare_upstream_request(beast_http::request_header<>& h, const boost::asio::ip::address& peer,
-                              bool websocket);
+/// Appends to `out` the request header sent upstream: the request line as
+/// HTTP/1.1; the fields without the hop-by-hop ones and Expect (the proxy
+/// answers 100-continue itself); X-Forwarded-For with every value the client
+/// sent followed by `peer` (nginx's $proxy_add_x_forwarded_for);
+/// X-Forwarded-Proto: http; X-Forwarded-Host: the original Host; Host kept.
+/// Content-Length and Transfer-Encoding pass unchanged: the body is re-framed
+/// the same way. A WebSocket handshake keeps Upgrade and gets Connection: Upgrade.
+void write_upstream_request_head(std::string& out, const beast_http::request_header<>& h,
+                                 std::string_view peer, bool websocket);
 
-/// Rewrites an upstream response header, in place, for the client: hop-by-hop
-/// fields removed (except the handshake fields of a 101 to a WebSocket upgrade),
-/// `extra` appended. Framing (Connection: close/keep-alive) is set by the caller.
-void prepare_downstream_response(beast_http::response_header<>& h, header_list extra,
-                                 bool websocket);
+/// How the response travels to the client (decided by forward()).
+struct response_framing {
+  bool chunked = false;    // the body goes out chunked (upstream chunked, or close-delimited
+                           // to an HTTP/1.1 client)
+  bool keep_alive = true;  // the client connection stays open afterwards
+  bool client_http10 = false;
+  bool upgrade = false;  // a 101 to a WebSocket handshake: Upgrade and Connection: Upgrade kept
+};
 
-/// Appends `extra` to a header.
+/// Appends to `out` the response header sent downstream: status line as
+/// HTTP/1.1 with the upstream's reason, the fields without the hop-by-hop
+/// ones, Transfer-Encoding made to match `f.chunked`, Connection: close (or
+/// keep-alive for an HTTP/1.0 client) as `f` says, then `extra`.
+void write_downstream_response_head(std::string& out, const beast_http::response_header<>& h,
+                                    header_list extra, const response_framing& f);
+
+/// Appends `extra` to a header (the gateway's own responses).
 void append_fields(beast_http::fields& f, header_list extra);
 
 }  // namespace floodgate::proxy

@@ -1,72 +1,129 @@
 #include "proxy/relay.hpp"
 
-#include <boost/beast/http/read.hpp>
-#include <boost/beast/http/write.hpp>
+#include <array>
+#include <charconv>
+
+#include <boost/asio/buffer.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/http/error.hpp>
 
 namespace floodgate::proxy {
 
+namespace {
+
+constexpr std::string_view crlf = "\r\n";
+constexpr std::string_view last_chunk = "0\r\n\r\n";
+
+struct body_piece {
+  net::error_code ec;
+  std::size_t size = 0;  // bytes placed at the start of the chunk
+};
+
+// The next bytes of the body that `p` frames, decoded (no chunk framing), into
+// `chunk`: what is buffered first, reading `in` only when the buffer holds no
+// complete piece. size 0 without error means the body has ended (p.is_done()).
 template <bool IsRequest>
-net::awaitable<relay_result> relay_body(
-    beast_http::parser<IsRequest, beast_http::buffer_body>& p,
-    beast_http::serializer<IsRequest, beast_http::buffer_body>& sr, relay_side in, relay_side out,
+net::awaitable<body_piece> next_body_piece(
+    beast_http::parser<IsRequest, beast_http::buffer_body>& p, relay_side& in,
     std::span<char> chunk) {
-  relay_result result;
   auto& body = p.get().body();
+  body.data = chunk.data();
+  body.size = chunk.size();
+  const auto placed = [&] { return chunk.size() - body.size; };
+  for (;;) {
+    if (p.is_done()) co_return body_piece{{}, placed()};
+    if (in.buffer.size() > 0) {
+      net::error_code ec;
+      const auto used = p.put(in.buffer.data(), ec);
+      in.buffer.consume(used);
+      // need_buffer: the chunk is full, which is progress.
+      if (ec == beast_http::error::need_buffer) co_return body_piece{{}, placed()};
+      if (ec && ec != beast_http::error::need_more) co_return body_piece{ec, placed()};
+      if (placed() > 0 || p.is_done()) co_return body_piece{{}, placed()};
+      // Only framing was consumed (a chunk header): parse on if more is buffered.
+      if (!ec && used > 0 && in.buffer.size() > 0) continue;
+    }
+    in.stream.expires_at(in.limit.expiry());
+    auto [ec, n] = co_await in.stream.async_read_some(in.buffer.prepare(chunk.size()));
+    in.buffer.commit(n);
+    if (ec == boost::asio::error::eof) {
+      // A close-delimited body ends here; any other body was cut short.
+      if (!p.need_eof()) co_return body_piece{beast_http::error::partial_message, placed()};
+      net::error_code eof_ec;
+      p.put_eof(eof_ec);
+      co_return body_piece{eof_ec, placed()};
+    }
+    if (ec) co_return body_piece{ec, placed()};
+  }
+}
+
+}  // namespace
+
+template <bool IsRequest>
+net::awaitable<relay_result> relay_message(
+    beast_http::parser<IsRequest, beast_http::buffer_body>& p, std::string_view head,
+    bool chunked_out, relay_side in, relay_side out, std::span<char> chunk) {
+  relay_result result;
+  std::string_view pending_head = head;
+  std::array<char, 2 * sizeof(std::size_t) + 2> size_line{};
+  bool ended = p.is_done();
+  const bool has_body = !ended;  // HEAD, 204, 304, Content-Length: 0: nothing after the header
   do {
-    if (!p.is_done()) {
-      body.data = chunk.data();
-      body.size = chunk.size();
-      in.stream.expires_at(in.limit.expiry());
-      auto [ec, n] = co_await beast_http::async_read(in.stream, in.buffer, p);
-      // need_buffer means "chunk is full": progress, not failure.
-      if (ec == beast_http::error::need_buffer) ec = {};
-      if (ec) {
-        result.ec = ec;
+    std::size_t n = 0;
+    if (!ended) {
+      auto piece = co_await next_body_piece(p, in, chunk);
+      if (piece.ec) {
+        result.ec = piece.ec;
         result.failed_input = true;
         co_return result;
       }
-      body.size = chunk.size() - body.size;
-      body.data = chunk.data();
-      body.more = !p.is_done();
-      result.bytes += body.size;
-    } else {
-      body.data = nullptr;
-      body.size = 0;
-      body.more = false;
+      n = piece.size;
+      ended = p.is_done();
     }
+    result.bytes += n;
+    // header (first time) | [size CRLF] data [CRLF] | [last chunk]: one gather write.
+    std::array<boost::asio::const_buffer, 5> parts{};
+    std::size_t count = 0;
+    if (!pending_head.empty()) parts[count++] = boost::asio::buffer(pending_head);
+    if (n > 0 && chunked_out) {
+      auto* end =
+          std::to_chars(size_line.data(), size_line.data() + size_line.size() - 2, n, 16).ptr;
+      *end++ = '\r';
+      *end++ = '\n';
+      parts[count++] =
+          boost::asio::buffer(size_line.data(), static_cast<std::size_t>(end - size_line.data()));
+    }
+    if (n > 0) parts[count++] = boost::asio::buffer(chunk.data(), n);
+    if (n > 0 && chunked_out) parts[count++] = boost::asio::buffer(crlf);
+    if (ended && chunked_out && has_body) parts[count++] = boost::asio::buffer(last_chunk);
+    if (count == 0) continue;
     out.stream.expires_at(out.limit.expiry());
     result.wrote = true;
-    auto [ec, n] = co_await beast_http::async_write(out.stream, sr);
-    if (ec == beast_http::error::need_buffer) ec = {};
+    auto [ec, written] = co_await boost::asio::async_write(
+        out.stream, std::span<const boost::asio::const_buffer>(parts.data(), count));
     if (ec) {
       result.ec = ec;
       co_return result;
     }
-  } while (!p.is_done() && !sr.is_done());
+    pending_head = {};
+  } while (!ended);
   co_return result;
 }
 
-template net::awaitable<relay_result> relay_body<true>(
-    beast_http::parser<true, beast_http::buffer_body>&,
-    beast_http::serializer<true, beast_http::buffer_body>&, relay_side, relay_side,
-    std::span<char>);
-template net::awaitable<relay_result> relay_body<false>(
-    beast_http::parser<false, beast_http::buffer_body>&,
-    beast_http::serializer<false, beast_http::buffer_body>&, relay_side, relay_side,
-    std::span<char>);
+template net::awaitable<relay_result> relay_message<true>(
+    beast_http::parser<true, beast_http::buffer_body>&, std::string_view, bool, relay_side,
+    relay_side, std::span<char>);
+template net::awaitable<relay_result> relay_message<false>(
+    beast_http::parser<false, beast_http::buffer_body>&, std::string_view, bool, relay_side,
+    relay_side, std::span<char>);
 
 net::awaitable<bool> discard_body(beast_http::request_parser<beast_http::buffer_body>& p,
                                   relay_side in, std::span<char> chunk, std::uint64_t max_bytes) {
   std::uint64_t total = 0;
-  auto& body = p.get().body();
   while (!p.is_done()) {
-    body.data = chunk.data();
-    body.size = chunk.size();
-    in.stream.expires_at(in.limit.expiry());
-    auto [ec, n] = co_await beast_http::async_read(in.stream, in.buffer, p);
-    if (ec == beast_http::error::need_buffer) ec = {};
-    if (ec) co_return false;
-    total += chunk.size() - body.size;
+    auto piece = co_await next_body_piece(p, in, chunk);
+    if (piece.ec) co_return false;
+    total += piece.size;
     if (total > max_bytes) co_return false;
   }
   co_return true;

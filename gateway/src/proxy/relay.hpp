@@ -1,12 +1,13 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <span>
+#include <string_view>
 
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/buffer_body.hpp>
 #include <boost/beast/http/parser.hpp>
-#include <boost/beast/http/serializer.hpp>
 
 #include "proxy/async.hpp"
 
@@ -42,17 +43,18 @@ struct relay_result {
   bool wrote = false;       // a write to the output started (its header may be out)
 };
 
-/// Streams a message whose header was read by `p` (and maybe already written by
-/// `sr`, which serializes `p.get()` itself; if not, the header goes out with the
-/// first piece of body, in one write), through `chunk` without
-/// buffering the whole body: Beast's example/doc/http_examples.hpp `relay`, as a
-/// coroutine. Chunked input gives chunked output when the header says so.
-/// Completes on the streams' executor.
+/// Writes `head` (a header already rewritten as text) and then streams the body
+/// that `p` (header parsed, body not yet read) frames on `in`, through `chunk`,
+/// without buffering the whole body. The header goes out with the first piece of
+/// body in one write. Bytes already in `in.buffer` are used before the socket is
+/// read, so a small message costs one write and no read. The body is written as
+/// it came (`chunked_out` false: Content-Length or close-delimited) or re-framed
+/// as chunks (`chunked_out` true; trailers are not forwarded). A message without
+/// a body (p.is_done()) writes `head` alone. Completes on the streams' executor.
 template <bool IsRequest>
-net::awaitable<relay_result> relay_body(
-    beast_http::parser<IsRequest, beast_http::buffer_body>& p,
-    beast_http::serializer<IsRequest, beast_http::buffer_body>& sr, relay_side in, relay_side out,
-    std::span<char> chunk);
+net::awaitable<relay_result> relay_message(
+    beast_http::parser<IsRequest, beast_http::buffer_body>& p, std::string_view head,
+    bool chunked_out, relay_side in, relay_side out, std::span<char> chunk);
 
 /// Reads and throws away the rest of a request body (at most `max_bytes`);
 /// false when the body is longer or the read fails (the connection must close).

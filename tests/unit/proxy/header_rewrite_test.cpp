@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 #include <boost/asio/ip/address.hpp>
+#include <boost/beast/http/empty_body.hpp>
+#include <boost/beast/http/parser.hpp>
 
 namespace floodgate::proxy {
 namespace {
@@ -20,6 +22,33 @@ bh::request_header<> request() {
   return h;
 }
 
+// The rewritten request as the upstream reads it: the text parsed back by Beast.
+bh::request_header<> forwarded(const bh::request_header<>& h, bool websocket = false) {
+  std::string text;
+  write_upstream_request_head(text, h, address_text(peer), websocket);
+  bh::request_parser<bh::empty_body> p;
+  p.eager(false);
+  boost::system::error_code ec;
+  p.put(boost::asio::buffer(text), ec);
+  EXPECT_FALSE(ec) << ec.message() << "\n" << text;
+  EXPECT_TRUE(p.is_header_done()) << text;
+  return p.release().base();
+}
+
+// The rewritten response as the client reads it.
+bh::response_header<> returned(const bh::response_header<>& h, header_list extra,
+                               const response_framing& f, bool head_request = false) {
+  std::string text;
+  write_downstream_response_head(text, h, extra, f);
+  bh::response_parser<bh::empty_body> p;
+  p.skip(head_request);
+  boost::system::error_code ec;
+  p.put(boost::asio::buffer(text), ec);
+  EXPECT_TRUE(!ec || ec == bh::error::need_more) << ec.message() << "\n" << text;
+  EXPECT_TRUE(p.is_header_done()) << text;
+  return p.get().base();
+}
+
 // Verifies every hop-by-hop field, and those named in Connection, are removed.
 TEST(header_rewrite, removes_hop_by_hop_from_request) {
   auto h = request();
@@ -34,11 +63,14 @@ TEST(header_rewrite, removes_hop_by_hop_from_request) {
   h.set(bh::field::proxy_authorization, "Basic Zm9v");
   h.set(bh::field::expect, "100-continue");
   h.set("X-Kept", "yes");
-  prepare_upstream_request(h, peer, false);
+  const auto out = forwarded(h);
   for (auto name : {"Connection", "X-Secret-Hop", "X-Other", "Keep-Alive", "Proxy-Connection", "TE",
                     "Trailer", "Upgrade", "Proxy-Authorization", "Expect"})
-    EXPECT_EQ(h.count(name), 0u) << name;
-  EXPECT_EQ(h["X-Kept"], "yes");
+    EXPECT_EQ(out.count(name), 0u) << name;
+  EXPECT_EQ(out["X-Kept"], "yes");
+  EXPECT_EQ(out.method(), bh::verb::get);
+  EXPECT_EQ(out.target(), "/x");
+  EXPECT_EQ(out.version(), 11u);
 }
 
 // Verifies Connection cannot be used to strip the framing or Host.
@@ -46,26 +78,30 @@ TEST(header_rewrite, connection_cannot_remove_framing) {
   auto h = request();
   h.set(bh::field::connection, "Content-Length, Host, Transfer-Encoding");
   h.set(bh::field::content_length, "3");
-  prepare_upstream_request(h, peer, false);
-  EXPECT_EQ(h[bh::field::content_length], "3");
-  EXPECT_EQ(h[bh::field::host], "api.example.com");
+  const auto out = forwarded(h);
+  EXPECT_EQ(out[bh::field::content_length], "3");
+  EXPECT_EQ(out[bh::field::host], "api.example.com");
 }
 
 // Verifies the X-Forwarded-* fields and that Host is passed through.
 TEST(header_rewrite, sets_forwarded_fields) {
-  auto h = request();
-  prepare_upstream_request(h, peer, false);
-  EXPECT_EQ(h["X-Forwarded-For"], "192.0.2.7");
-  EXPECT_EQ(h["X-Forwarded-Proto"], "http");
-  EXPECT_EQ(h["X-Forwarded-Host"], "api.example.com");
-  EXPECT_EQ(h[bh::field::host], "api.example.com");
+  const auto out = forwarded(request());
+  EXPECT_EQ(out["X-Forwarded-For"], "192.0.2.7");
+  EXPECT_EQ(out["X-Forwarded-Proto"], "http");
+  EXPECT_EQ(out["X-Forwarded-Host"], "api.example.com");
+  EXPECT_EQ(out[bh::field::host], "api.example.com");
 
   auto chained = request();
   chained.set("X-Forwarded-For", "203.0.113.1, 198.51.100.2");
+  chained.insert("x-forwarded-for", "198.51.100.3");
   chained.set("X-Forwarded-Proto", "https");
-  prepare_upstream_request(chained, peer, false);
-  EXPECT_EQ(chained["X-Forwarded-For"], "203.0.113.1, 198.51.100.2, 192.0.2.7");
-  EXPECT_EQ(chained["X-Forwarded-Proto"], "http");
+  chained.set("X-Forwarded-Host", "spoofed.example");
+  const auto out2 = forwarded(chained);
+  EXPECT_EQ(out2.count("X-Forwarded-For"), 1u);
+  EXPECT_EQ(out2["X-Forwarded-For"], "203.0.113.1, 198.51.100.2, 198.51.100.3, 192.0.2.7");
+  EXPECT_EQ(out2["X-Forwarded-Proto"], "http");
+  EXPECT_EQ(out2.count("X-Forwarded-Host"), 1u);
+  EXPECT_EQ(out2["X-Forwarded-Host"], "api.example.com");
 }
 
 // Verifies a WebSocket handshake keeps Upgrade and Connection: Upgrade.
@@ -76,9 +112,10 @@ TEST(header_rewrite, websocket_keeps_upgrade) {
   h.set(bh::field::sec_websocket_version, "13");
   h.set(bh::field::sec_websocket_key, "dGhlIHNhbXBsZSBub25jZQ==");
   ASSERT_TRUE(is_websocket_upgrade(h));
-  prepare_upstream_request(h, peer, true);
-  EXPECT_EQ(h[bh::field::upgrade], "websocket");
-  EXPECT_EQ(h[bh::field::connection], "Upgrade");
+  const auto out = forwarded(h, true);
+  EXPECT_EQ(out[bh::field::upgrade], "websocket");
+  EXPECT_EQ(out[bh::field::connection], "Upgrade");
+  EXPECT_EQ(out[bh::field::sec_websocket_key], "dGhlIHNhbXBsZSBub25jZQ==");
   EXPECT_FALSE(is_websocket_upgrade(request()));
 }
 
@@ -92,15 +129,45 @@ TEST(header_rewrite, prepares_response) {
   h.set(bh::field::keep_alive, "timeout=5");
   h.set(bh::field::proxy_authenticate, "Basic");
   h.set(bh::field::transfer_encoding, "chunked");
+  h.set(bh::field::server, "backend");
   const std::vector<std::pair<std::string, std::string>> extra{{"X-RateLimit-Limit", "10"}};
-  prepare_downstream_response(h, extra, false);
-  EXPECT_EQ(h.count("X-Hop"), 0u);
-  EXPECT_EQ(h.count(bh::field::connection), 0u);
-  EXPECT_EQ(h.count(bh::field::keep_alive), 0u);
-  EXPECT_EQ(h.count(bh::field::proxy_authenticate), 0u);
-  EXPECT_EQ(h[bh::field::transfer_encoding], "chunked");
-  EXPECT_EQ(h["X-RateLimit-Limit"], "10");
-  EXPECT_EQ(h.version(), 11u);
+  const auto out = returned(h, extra, {.chunked = true, .keep_alive = true});
+  EXPECT_EQ(out.count("X-Hop"), 0u);
+  EXPECT_EQ(out.count(bh::field::connection), 0u);
+  EXPECT_EQ(out.count(bh::field::keep_alive), 0u);
+  EXPECT_EQ(out.count(bh::field::proxy_authenticate), 0u);
+  EXPECT_EQ(out[bh::field::transfer_encoding], "chunked");
+  EXPECT_EQ(out[bh::field::server], "backend");
+  EXPECT_EQ(out["X-RateLimit-Limit"], "10");
+  EXPECT_EQ(out.version(), 11u);
+  EXPECT_EQ(out.reason(), "OK");
+}
+
+// Verifies Transfer-Encoding follows the framing the relay writes, and Connection
+// says what happens to the client connection.
+TEST(header_rewrite, response_framing) {
+  bh::response_header<> h;
+  h.result(bh::status::ok);
+  h.version(11);
+  // A close-delimited body to an HTTP/1.1 client goes out chunked.
+  auto out = returned(h, {}, {.chunked = true, .keep_alive = true});
+  EXPECT_EQ(out[bh::field::transfer_encoding], "chunked");
+  EXPECT_EQ(out.count(bh::field::connection), 0u);
+  // Chunked to an HTTP/1.0 client: decoded, close-delimited, other codings kept.
+  h.set(bh::field::transfer_encoding, "gzip, chunked");
+  out = returned(h, {}, {.chunked = false, .keep_alive = false, .client_http10 = true});
+  EXPECT_EQ(out[bh::field::transfer_encoding], "gzip");
+  EXPECT_EQ(out[bh::field::connection], "close");
+  // Content-Length passes; an HTTP/1.0 client that keeps the connection is told so.
+  h.erase(bh::field::transfer_encoding);
+  h.set(bh::field::content_length, "5");
+  out = returned(h, {}, {.chunked = false, .keep_alive = true, .client_http10 = true});
+  EXPECT_EQ(out[bh::field::content_length], "5");
+  EXPECT_EQ(out[bh::field::connection], "keep-alive");
+  // The upstream's reason phrase is kept.
+  h.reason("Fine Thanks");
+  out = returned(h, {}, {.chunked = false, .keep_alive = true});
+  EXPECT_EQ(out.reason(), "Fine Thanks");
 }
 
 // The hand-written IPv4 text must equal Boost's to_string for every shape of
