@@ -26,8 +26,8 @@ command -v curl >/dev/null || die "curl not found"
 
 work=$(mktemp -d /tmp/floodgate-dashboard-bench.XXXXXX)
 chmod 755 "$work"  # PostgreSQL runs as the postgres user when we are root
-pg_port=$(pick_port "")
-dash_port=$(pick_port "")
+pick_port pg_port ""
+pick_port dash_port ""
 dash_pid=""
 cleanup() {
   [[ -n $dash_pid ]] && stop_pid "$dash_pid" 5

@@ -3,8 +3,9 @@
 # raw rows into decision_events (generate_series, one INSERT ... SELECT), then the minute
 # rollups computed from those rows with the same bucket rules as floodgate_analytics
 # (analytics/include/floodgate/analytics/latency_buckets.hpp: a latency falls in the first
-# bucket whose upper bound is >= it). Much faster than going through the recorder, and the
-# result is the same tables the writer maintains.
+# bucket whose upper bound is >= it), then the hourly rollups folded from the minute ones,
+# as the writer does (rollup.cpp by_hour). Much faster than going through the recorder,
+# and the result is the same tables the writer maintains.
 #
 #   bench/dashboard_load.sh <postgres-uri> [events=10000000] [hours=24]
 #
@@ -32,7 +33,8 @@ bucket_sql+="count(*) FILTER (WHERE latency_ms > $lower)]"
 
 psql "$uri" -X -q -v ON_ERROR_STOP=1 <<SQL
 \timing on
-TRUNCATE decision_events, decision_rollup_minute, blocked_clients_minute;
+TRUNCATE decision_events, decision_rollup_minute, blocked_clients_minute,
+         decision_rollup_hour, blocked_clients_hour;
 -- Daily partitions covering the whole range (and a week ahead).
 SELECT floodgate_ensure_partitions(7 + ceil($hours / 24.0)::int,
                                    ((now() - interval '$hours hours') AT TIME ZONE 'UTC')::date);
@@ -71,10 +73,26 @@ FROM decision_events
 WHERE decision = 'blocked'
 GROUP BY 1, 2, 3;
 
+-- Hours are the sums of their minutes (floodgate_sum_buckets adds histograms element-wise).
+INSERT INTO decision_rollup_hour (hour, route, decision, requests, latency_sum_ms, latency_buckets)
+SELECT date_trunc('hour', minute, 'UTC'), route, decision, sum(requests), sum(latency_sum_ms),
+       floodgate_sum_buckets(latency_buckets)
+FROM decision_rollup_minute
+GROUP BY 1, 2, 3;
+
+INSERT INTO blocked_clients_hour (hour, route, client_key, blocked)
+SELECT date_trunc('hour', minute, 'UTC'), route, client_key, sum(blocked)
+FROM blocked_clients_minute
+GROUP BY 1, 2, 3;
+
 VACUUM ANALYZE decision_rollup_minute;
 VACUUM ANALYZE blocked_clients_minute;
+VACUUM ANALYZE decision_rollup_hour;
+VACUUM ANALYZE blocked_clients_hour;
 ANALYZE decision_events;
 SELECT (SELECT count(*) FROM decision_events) AS events,
        (SELECT count(*) FROM decision_rollup_minute) AS rollup_rows,
-       (SELECT count(*) FROM blocked_clients_minute) AS blocked_client_rows;
+       (SELECT count(*) FROM blocked_clients_minute) AS blocked_client_rows,
+       (SELECT count(*) FROM decision_rollup_hour) AS rollup_hour_rows,
+       (SELECT count(*) FROM blocked_clients_hour) AS blocked_client_hour_rows;
 SQL

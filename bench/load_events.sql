@@ -1,5 +1,5 @@
 -- Loads synthetic decision events (default 10 million) spread over the last hour, and the
--- matching minute rollups, so the dashboard's endpoints can be timed at volume.
+-- matching minute and hour rollups, so the dashboard's endpoints can be timed at volume.
 --
 --   psql "postgresql://floodgate:floodgate@127.0.0.1:5432/floodgate" -v ON_ERROR_STOP=1 \
 --        -v events=10000000 -f bench/load_events.sql
@@ -67,9 +67,10 @@ FROM (
   ) AS g
 ) AS e;
 
-INSERT INTO decision_rollup_minute
-  (minute, route, decision, requests, latency_sum_ms, latency_buckets)
-SELECT minute, route, decision, count(*), sum(latency_ms),
+-- This run's rollups, per minute, then added to the minute tables and, folded into hours
+-- (as the writer does), to the hourly tables.
+CREATE TEMP TABLE run_minutes ON COMMIT DROP AS
+SELECT minute, route, decision, count(*) AS requests, sum(latency_ms) AS latency_sum_ms,
        ARRAY[count(*) FILTER (WHERE b = 1), count(*) FILTER (WHERE b = 2),
              count(*) FILTER (WHERE b = 3), count(*) FILTER (WHERE b = 4),
              count(*) FILTER (WHERE b = 5), count(*) FILTER (WHERE b = 6),
@@ -77,27 +78,54 @@ SELECT minute, route, decision, count(*), sum(latency_ms),
              count(*) FILTER (WHERE b = 9), count(*) FILTER (WHERE b = 10),
              count(*) FILTER (WHERE b = 11), count(*) FILTER (WHERE b = 12),
              count(*) FILTER (WHERE b = 13), count(*) FILTER (WHERE b = 14),
-             count(*) FILTER (WHERE b = 15)]
+             count(*) FILTER (WHERE b = 15)] AS latency_buckets
 FROM (SELECT date_trunc('minute', ts) AS minute, route, decision, latency_ms,
              pg_temp.bucket_of(latency_ms) AS b
       FROM decision_events WHERE gateway_id = :'run_id') AS e
-GROUP BY minute, route, decision
+GROUP BY minute, route, decision;
+
+CREATE TEMP TABLE run_blocked ON COMMIT DROP AS
+SELECT date_trunc('minute', ts) AS minute, route, client_key, count(*) AS blocked
+FROM decision_events
+WHERE gateway_id = :'run_id' AND decision = 'blocked'
+GROUP BY 1, 2, 3;
+
+INSERT INTO decision_rollup_minute
+  (minute, route, decision, requests, latency_sum_ms, latency_buckets)
+SELECT minute, route, decision, requests, latency_sum_ms, latency_buckets FROM run_minutes
 ON CONFLICT (minute, route, decision) DO UPDATE SET
   requests = decision_rollup_minute.requests + EXCLUDED.requests,
   latency_sum_ms = decision_rollup_minute.latency_sum_ms + EXCLUDED.latency_sum_ms,
   latency_buckets = floodgate_add_buckets(decision_rollup_minute.latency_buckets,
                                           EXCLUDED.latency_buckets);
 
-INSERT INTO blocked_clients_minute (minute, route, client_key, blocked)
-SELECT date_trunc('minute', ts), route, client_key, count(*)
-FROM decision_events
-WHERE gateway_id = :'run_id' AND decision = 'blocked'
+INSERT INTO decision_rollup_hour
+  (hour, route, decision, requests, latency_sum_ms, latency_buckets)
+SELECT date_trunc('hour', minute, 'UTC'), route, decision, sum(requests), sum(latency_sum_ms),
+       floodgate_sum_buckets(latency_buckets)
+FROM run_minutes
 GROUP BY 1, 2, 3
+ON CONFLICT (hour, route, decision) DO UPDATE SET
+  requests = decision_rollup_hour.requests + EXCLUDED.requests,
+  latency_sum_ms = decision_rollup_hour.latency_sum_ms + EXCLUDED.latency_sum_ms,
+  latency_buckets = floodgate_add_buckets(decision_rollup_hour.latency_buckets,
+                                          EXCLUDED.latency_buckets);
+
+INSERT INTO blocked_clients_minute (minute, route, client_key, blocked)
+SELECT minute, route, client_key, blocked FROM run_blocked
 ON CONFLICT (minute, route, client_key) DO UPDATE SET
   blocked = blocked_clients_minute.blocked + EXCLUDED.blocked;
+
+INSERT INTO blocked_clients_hour (hour, route, client_key, blocked)
+SELECT date_trunc('hour', minute, 'UTC'), route, client_key, sum(blocked) FROM run_blocked
+GROUP BY 1, 2, 3
+ON CONFLICT (hour, route, client_key) DO UPDATE SET
+  blocked = blocked_clients_hour.blocked + EXCLUDED.blocked;
 
 COMMIT;
 
 ANALYZE decision_events;
 ANALYZE decision_rollup_minute;
 ANALYZE blocked_clients_minute;
+ANALYZE decision_rollup_hour;
+ANALYZE blocked_clients_hour;

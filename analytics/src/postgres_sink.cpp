@@ -1,5 +1,5 @@
 // batch_sink for PostgreSQL: one transaction per batch = COPY of the raw events + upsert of
-// the minute rollups + a marker row, so rollups and events never disagree and a retried
+// the minute and hour rollups + a marker row, so rollups and events never disagree and a retried
 // batch is never counted twice.
 #include <floodgate/analytics/batch_sink.hpp>
 
@@ -9,6 +9,7 @@
 #include <initializer_list>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <tuple>
 
 #include <pqxx/pqxx>
@@ -94,44 +95,47 @@ void copy_events(pqxx::transaction_base& tx, std::span<const decision_event> eve
   copy.complete();
 }
 
-void upsert_rollups(pqxx::transaction_base& tx, const batch_rollups& r) {
+// The statements adding a batch's rollups to one granularity's tables: `unit` is the time
+// column and the tables' suffix ("minute" or "hour"). Empty when there is nothing to add.
+std::string rollup_upserts(pqxx::transaction_base& tx, const batch_rollups& r,
+                           std::string_view unit) {
+  std::string sql;
+  const std::string decisions = "decision_rollup_" + std::string(unit);
+  const std::string clients = "blocked_clients_" + std::string(unit);
   if (!r.decisions.empty()) {
-    std::string sql =
-        "INSERT INTO decision_rollup_minute "
-        "(minute, route, decision, requests, latency_sum_ms, latency_buckets) VALUES ";
+    sql += "INSERT INTO " + decisions + " (" + std::string(unit) +
+           ", route, decision, requests, latency_sum_ms, latency_buckets) VALUES ";
     bool first = true;
     for (const auto& [key, d] : r.decisions) {
-      const auto& [minute, route, decision] = key;
+      const auto& [time, route, decision] = key;
       if (!first) sql += ',';
       first = false;
-      append_row(sql, {timestamp_literal(minute), quote(tx, route), quote(tx, decision),
+      append_row(sql, {timestamp_literal(time), quote(tx, route), quote(tx, decision),
                        std::to_string(d.requests), format_double(d.latency_sum_ms),
                        bucket_literal(d.latency_buckets)});
     }
-    sql +=
-        " ON CONFLICT (minute, route, decision) DO UPDATE SET"
-        " requests = decision_rollup_minute.requests + EXCLUDED.requests,"
-        " latency_sum_ms = decision_rollup_minute.latency_sum_ms + EXCLUDED.latency_sum_ms,"
-        " latency_buckets = floodgate_add_buckets(decision_rollup_minute.latency_buckets,"
-        " EXCLUDED.latency_buckets)";
-    tx.exec0(sql);
+    sql += " ON CONFLICT (" + std::string(unit) +
+           ", route, decision) DO UPDATE SET requests = " + decisions +
+           ".requests + EXCLUDED.requests, latency_sum_ms = " + decisions +
+           ".latency_sum_ms + EXCLUDED.latency_sum_ms, latency_buckets = floodgate_add_buckets(" +
+           decisions + ".latency_buckets, EXCLUDED.latency_buckets);";
   }
   if (!r.blocked_clients.empty()) {
-    std::string sql =
-        "INSERT INTO blocked_clients_minute (minute, route, client_key, blocked) VALUES ";
+    sql += "INSERT INTO " + clients + " (" + std::string(unit) +
+           ", route, client_key, blocked) VALUES ";
     bool first = true;
     for (const auto& [key, blocked] : r.blocked_clients) {
-      const auto& [minute, route, client_key] = key;
+      const auto& [time, route, client_key] = key;
       if (!first) sql += ',';
       first = false;
-      append_row(sql, {timestamp_literal(minute), quote(tx, route), quote(tx, client_key),
+      append_row(sql, {timestamp_literal(time), quote(tx, route), quote(tx, client_key),
                        std::to_string(blocked)});
     }
-    sql +=
-        " ON CONFLICT (minute, route, client_key) DO UPDATE SET"
-        " blocked = blocked_clients_minute.blocked + EXCLUDED.blocked";
-    tx.exec0(sql);
+    sql += " ON CONFLICT (" + std::string(unit) +
+           ", route, client_key) DO UPDATE SET blocked = " + clients +
+           ".blocked + EXCLUDED.blocked;";
   }
+  return sql;
 }
 
 // SQLSTATE class 22 (data exception): the batch's content is the problem, so retrying it
@@ -156,8 +160,11 @@ class postgres_sink final : public batch_sink {
         return;
       }
       copy_events(tx, events);
-      upsert_rollups(tx, aggregate(events));
-      tx.exec0("INSERT INTO floodgate_batches (batch_id) VALUES (" + quote(tx, id) + ")");
+      // Rollups of both granularities and the batch marker in one round trip.
+      const auto minutes = aggregate(events);
+      tx.exec0(rollup_upserts(tx, minutes, "minute") +
+               rollup_upserts(tx, by_hour(minutes), "hour") +
+               "INSERT INTO floodgate_batches (batch_id) VALUES (" + quote(tx, id) + ")");
       in_doubt_id_ = id;  // from here on a failure leaves us unsure
       tx.commit();
       in_doubt_id_.clear();

@@ -39,4 +39,22 @@ batch_rollups aggregate(std::span<const decision_event> events) {
   return r;
 }
 
+batch_rollups by_hour(const batch_rollups& minutes) {
+  batch_rollups r;
+  for (const auto& [key, d] : minutes.decisions) {
+    const auto& [minute, route, decision] = key;
+    auto& h = r.decisions[decision_rollup_key{hour_of(minute), route, decision}];
+    h.requests += d.requests;
+    h.latency_sum_ms += d.latency_sum_ms;
+    for (std::size_t i = 0; i < h.latency_buckets.size(); ++i) {
+      h.latency_buckets[i] += d.latency_buckets[i];
+    }
+  }
+  for (const auto& [key, blocked] : minutes.blocked_clients) {
+    const auto& [minute, route, client_key] = key;
+    r.blocked_clients[blocked_client_key{hour_of(minute), route, client_key}] += blocked;
+  }
+  return r;
+}
+
 }  // namespace floodgate::analytics

@@ -1,4 +1,4 @@
-// Per-minute aggregates of one batch, upserted in the batch's transaction.
+// Per-minute and per-hour aggregates of one batch, upserted in the batch's transaction.
 #pragma once
 
 #include <chrono>
@@ -17,6 +17,13 @@ namespace floodgate::analytics {
 /// Unix seconds of the start of the UTC minute holding `ts`.
 [[nodiscard]] std::int64_t minute_of(std::chrono::system_clock::time_point ts) noexcept;
 
+/// Unix seconds of the start of the UTC hour holding the minute `minute` (Unix seconds).
+[[nodiscard]] constexpr std::int64_t hour_of(std::int64_t minute) noexcept {
+  // Floor division: minutes before 1970 must not round towards zero.
+  const std::int64_t q = minute / 3600 - (minute % 3600 < 0 ? 1 : 0);
+  return q * 3600;
+}
+
 /// The latency that is stored: NaN and infinities (a broken clock) become 0 so that one
 /// bad event cannot poison a rollup's sum.
 [[nodiscard]] inline double finite_latency(double latency_ms) noexcept {
@@ -30,11 +37,12 @@ struct decision_rollup {
   latency_histogram latency_buckets{};
 };
 
-/// Key order (minute, route, decision) is the table's primary key order: upserting rows
+/// Key order (time, route, decision) is the table's primary key order: upserting rows
 /// sorted by it makes concurrent writers (several gateways) lock rows in the same order,
 /// so they cannot deadlock each other.
+/// The time is the minute's or the hour's start in Unix seconds.
 using decision_rollup_key = std::tuple<std::int64_t, std::string, std::string>;
-/// (minute, route, client_key) of blocked_clients_minute.
+/// (time, route, client_key) of blocked_clients_minute / _hour.
 using blocked_client_key = std::tuple<std::int64_t, std::string, std::string>;
 
 struct batch_rollups {
@@ -42,9 +50,13 @@ struct batch_rollups {
   std::map<blocked_client_key, std::uint64_t> blocked_clients;  // decision "blocked" only
 };
 
-/// Aggregates a batch. Keys are the text as stored (to_valid_utf8). Only decision
+/// Aggregates a batch per minute. Keys are the text as stored (to_valid_utf8). Only decision
 /// `blocked` counts towards blocked_clients: fail_closed is the limiter's failure, not the
 /// client's.
 [[nodiscard]] batch_rollups aggregate(std::span<const decision_event> events);
+
+/// The same aggregates per hour: minute rollups folded into their hour, so the hourly
+/// tables receive exactly the sums the minute tables do.
+[[nodiscard]] batch_rollups by_hour(const batch_rollups& minutes);
 
 }  // namespace floodgate::analytics

@@ -2,6 +2,8 @@
 
 #include <string>
 
+#include "window_parts.hpp"
+
 #include <pqxx/nontransaction>
 #include <pqxx/result>
 #include <pqxx/transaction>
@@ -11,17 +13,13 @@ namespace {
 
 using analytics::latency_bucket_count;
 
-// First and last minute of a window, Unix epoch seconds, both inclusive.
-struct minute_range {
-  std::int64_t first = 0;
-  std::int64_t last = 0;
-};
-
-// The window's minutes by the database clock, read inside the caller's transaction.
-minute_range window_minutes(pqxx::transaction_base& tx, std::chrono::seconds window) {
+// The window's minutes by the database clock, read inside the caller's transaction, cut
+// into whole hours and edge minutes.
+window_parts window_minutes(pqxx::transaction_base& tx, std::chrono::seconds window,
+                            bool use_hours = true) {
   const auto last = tx.exec1("SELECT extract(epoch FROM date_trunc('minute', now()))::bigint")[0]
                         .as<std::int64_t>();
-  return {last - window.count() + 60, last};
+  return split_window(last - window.count() + 60, last, use_hours);
 }
 
 // One sum() per histogram bucket, so PostgreSQL adds the arrays with plain aggregates
@@ -34,18 +32,32 @@ std::string bucket_sums() {
   return s;
 }
 
-constexpr const char* in_window = " minute >= to_timestamp($1) AND minute <= to_timestamp($2) ";
+// The window's rows of a rollup pair (`base`_hour, `base`_minute) as a subquery with the
+// row's time as `t` plus `columns`: whole hours from the hourly table, the edge minutes
+// from the minute table, each a primary-key range. Parameters $1..$4 are the window_parts
+// in order. One statement, so both tables are read from the same snapshot.
+std::string window_rows(const std::string& base, const std::string& columns) {
+  const auto minutes = [&](const char* from, const char* to) {
+    return "SELECT minute AS t, " + columns + " FROM " + base +
+           "_minute WHERE minute >= " + "to_timestamp(" + from + ") AND minute < to_timestamp(" +
+           to + ")";
+  };
+  return "(SELECT hour AS t, " + columns + " FROM " + base +
+         "_hour WHERE hour >= to_timestamp($2) AND hour < to_timestamp($3) UNION ALL " +
+         minutes("$1", "$2") + " UNION ALL " + minutes("$3", "$4") + ") AS w";
+}
 
 }  // namespace
 
 std::vector<route_stats> query_routes(pqxx::connection& c, std::chrono::seconds window) {
   static const std::string sql =
       "SELECT route, decision, sum(requests)::bigint, sum(latency_sum_ms)" + bucket_sums() +
-      " FROM decision_rollup_minute WHERE" + in_window +
-      "GROUP BY route, decision ORDER BY route, decision";
+      " FROM " +
+      window_rows("decision_rollup", "route, decision, requests, latency_sum_ms, latency_buckets") +
+      " GROUP BY route, decision ORDER BY route, decision";
   pqxx::read_transaction tx(c);
-  const auto range = window_minutes(tx, window);
-  const auto rows = tx.exec_params(sql, range.first, range.last);
+  const auto w = window_minutes(tx, window);
+  const auto rows = tx.exec_params(sql, w.begin, w.hours_begin, w.hours_end, w.end);
   std::vector<route_stats> out;
   for (const auto& row : rows) {
     const auto route = row[0].as<std::string>();
@@ -64,15 +76,13 @@ std::vector<route_stats> query_routes(pqxx::connection& c, std::chrono::seconds 
 
 std::vector<blocked_client> query_top_blocked(pqxx::connection& c, std::chrono::seconds window,
                                               std::size_t limit) {
-  static const std::string sql = std::string(
-                                     "SELECT client_key, route, sum(blocked)::bigint AS n "
-                                     "FROM blocked_clients_minute WHERE") +
-                                 in_window +
-                                 "GROUP BY client_key, route "
-                                 "ORDER BY n DESC, client_key, route LIMIT $3";
+  static const std::string sql =
+      "SELECT client_key, route, sum(blocked)::bigint AS n FROM " +
+      window_rows("blocked_clients", "route, client_key, blocked") +
+      " GROUP BY client_key, route ORDER BY n DESC, client_key, route LIMIT $5";
   pqxx::read_transaction tx(c);
-  const auto range = window_minutes(tx, window);
-  const auto rows = tx.exec_params(sql, range.first, range.last, limit);
+  const auto w = window_minutes(tx, window);
+  const auto rows = tx.exec_params(sql, w.begin, w.hours_begin, w.hours_end, w.end, limit);
   std::vector<blocked_client> out;
   out.reserve(rows.size());
   for (const auto& row : rows) {
@@ -86,22 +96,22 @@ std::vector<series_point> query_timeseries(pqxx::connection& c, std::chrono::sec
                                            std::chrono::seconds step) {
   // date_bin does the alignment in timestamp arithmetic, much cheaper than epoch numerics.
   static const std::string sql =
-      std::string(
-          "SELECT extract(epoch FROM bucket)::bigint, decision, n FROM ("
-          " SELECT date_bin($3::integer * interval '1 second', minute, timestamptz 'epoch') "
-          " AS bucket, decision, sum(requests)::bigint AS n "
-          " FROM decision_rollup_minute WHERE") +
-      in_window + "GROUP BY bucket, decision) AS steps";
+      "SELECT extract(epoch FROM bucket)::bigint, decision, n FROM ("
+      " SELECT date_bin($5::integer * interval '1 second', t, timestamptz 'epoch') "
+      " AS bucket, decision, sum(requests)::bigint AS n FROM " +
+      window_rows("decision_rollup", "decision, requests") + " GROUP BY bucket, decision) AS steps";
   pqxx::read_transaction tx(c);
-  const auto range = window_minutes(tx, window);
   const std::int64_t s = step.count();
+  // An hour row fits in one step only when steps are whole hours (steps are aligned to
+  // multiples of `step` since the epoch, hours to multiples of 3600).
+  const auto w = window_minutes(tx, window, s % 3600 == 0);
   // Epoch seconds are positive here, so integer division floors.
-  const std::int64_t first = range.first / s * s;
-  std::vector<series_point> out(static_cast<std::size_t>((range.last - first) / s + 1));
+  const std::int64_t first = w.begin / s * s;
+  std::vector<series_point> out(static_cast<std::size_t>((w.end - 60 - first) / s + 1));
   for (std::size_t i = 0; i < out.size(); ++i) {
     out[i].ts = first + static_cast<std::int64_t>(i) * s;
   }
-  for (const auto& row : tx.exec_params(sql, range.first, range.last, s)) {
+  for (const auto& row : tx.exec_params(sql, w.begin, w.hours_begin, w.hours_end, w.end, s)) {
     const auto index = (row[0].as<std::int64_t>() - first) / s;
     if (index < 0 || static_cast<std::size_t>(index) >= out.size()) continue;
     out[static_cast<std::size_t>(index)].counts.add(row[1].as<std::string>(),

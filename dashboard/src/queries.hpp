@@ -12,9 +12,10 @@
 namespace floodgate::dashboard {
 
 /// The read queries behind the API. Each function runs one read-only transaction on
-/// `c` and throws pqxx exceptions on failure. They read only the per-minute rollups
-/// (decision_rollup_minute, blocked_clients_minute), never raw events, so their cost
-/// grows with window x routes, not with traffic.
+/// `c` and throws pqxx exceptions on failure. They read only the rollups, never raw
+/// events: the whole UTC hours of the window from the hourly tables (decision_rollup_hour,
+/// blocked_clients_hour) and its edge minutes from the minute tables, so their cost grows
+/// with hours + edge minutes (x routes), not with traffic.
 ///
 /// A window of N minutes is the current (still filling) minute and the N-1 before it,
 /// by PostgreSQL's clock, so every endpoint sees the same minutes.

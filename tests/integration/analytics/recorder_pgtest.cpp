@@ -226,6 +226,8 @@ TEST_F(pg_test, outage_loses_nothing_and_duplicates_nothing) {
   EXPECT_EQ(
       pg().count("SELECT sum(requests) FROM decision_rollup_minute WHERE route = " + q(route)),
       total);
+  EXPECT_EQ(pg().count("SELECT sum(requests) FROM decision_rollup_hour WHERE route = " + q(route)),
+            total);
   EXPECT_TRUE(r.database_up());
 }
 

@@ -66,6 +66,10 @@ TEST_F(schema, retention_drops_old_partitions) {
       "INSERT INTO decision_rollup_minute VALUES (date_trunc('minute', now() - interval "
       "'20 days'), 'schema-old', 'allowed', 1, 1, '{}'), (date_trunc('minute', now()), "
       "'schema-old', 'allowed', 1, 1, '{}')");
+  pg().exec(
+      "INSERT INTO decision_rollup_hour VALUES (date_trunc('hour', now() - interval "
+      "'20 days'), 'schema-old', 'allowed', 1, 1, '{}'), (date_trunc('hour', now(), 'UTC'), "
+      "'schema-old', 'allowed', 1, 1, '{}')");
   const auto old_part = pg().scalar(
       "SELECT 'decision_events_p' || to_char(((now() - interval '20 days') AT TIME ZONE "
       "'UTC')::date, 'YYYYMMDD')");
@@ -80,9 +84,41 @@ TEST_F(schema, retention_drops_old_partitions) {
   EXPECT_EQ(pg().count("SELECT count(*) FROM decision_events WHERE route = 'schema-old'"), 1);
   EXPECT_EQ(pg().count("SELECT count(*) FROM decision_rollup_minute WHERE route = 'schema-old'"),
             1);
+  EXPECT_EQ(pg().count("SELECT count(*) FROM decision_rollup_hour WHERE route = 'schema-old'"), 1);
   // Today's partition is never dropped, even with a tiny explicit retention.
   pg().exec("SELECT floodgate_drop_partitions('1 hour')");
   EXPECT_EQ(pg().count("SELECT count(*) FROM decision_events WHERE route = 'schema-old'"), 1);
+}
+
+// Verifies a database from before the hourly rollups is upgraded by applying the schema:
+// the hourly tables are filled from the minute tables once, and not again (a second
+// application must not add the minutes a second time).
+TEST_F(schema, upgrade_fills_hourly_rollups_from_minutes_once) {
+  pg().exec(
+      "DROP TABLE decision_rollup_hour, blocked_clients_hour; "
+      "DELETE FROM floodgate_settings WHERE key = 'hourly_rollups'");
+  pg().exec(
+      "INSERT INTO decision_rollup_minute VALUES "
+      "('2030-02-01 10:05+00', 'schema-up', 'allowed', 3, 1.5, '{1,2}'), "
+      "('2030-02-01 10:59+00', 'schema-up', 'allowed', 4, 2.5, '{1,0,3}'), "
+      "('2030-02-01 11:00+00', 'schema-up', 'allowed', 5, 4, '{5}'); "
+      "INSERT INTO blocked_clients_minute VALUES "
+      "('2030-02-01 10:05+00', 'schema-up', 'c1', 2), ('2030-02-01 10:30+00', 'schema-up', "
+      "'c1', 3), ('2030-02-01 11:01+00', 'schema-up', 'c1', 1)");
+  // The hour as UTC text, whatever the session's time zone.
+  const std::string hour = "to_char(hour AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24')";
+  for (int i = 0; i < 2; ++i) {
+    pg().apply_schema();
+    EXPECT_EQ(pg().scalar("SELECT string_agg(" + hour +
+                          " || ' ' || requests || ' ' || latency_sum_ms || "
+                          "' ' || latency_buckets::text, '; ' ORDER BY hour) FROM "
+                          "decision_rollup_hour WHERE route = 'schema-up'"),
+              "2030-02-01 10 7 4 {2,2,3}; 2030-02-01 11 5 4 {5}");
+    EXPECT_EQ(pg().scalar("SELECT string_agg(" + hour +
+                          " || ' ' || blocked, '; ' ORDER BY hour) FROM "
+                          "blocked_clients_hour WHERE route = 'schema-up'"),
+              "2030-02-01 10 5; 2030-02-01 11 1");
+  }
 }
 
 // Verifies element-wise histogram addition, including arrays of different lengths.

@@ -142,7 +142,10 @@ TEST_P(dashboard_api, top_blocked_matches_seeded_events) {
 // Verifies every step is present (zeros included), aligned, and holds exactly its events.
 TEST_P(dashboard_api, timeseries_matches_seeded_events) {
   const auto [window_text, window] = GetParam();
-  for (const auto step : {60, 300}) {
+  // Whole-hour steps are summed from the hourly rollups, the others from minutes.
+  std::vector<std::int64_t> steps{60, 300};
+  if (window >= 1h) steps.push_back(3600);
+  for (const auto step : steps) {
     const auto series = get_json(std::string("/api/timeseries?window=") + window_text +
                                  "&step=" + std::to_string(step))
                             .as_array();
@@ -186,7 +189,8 @@ TEST_P(dashboard_api, timeseries_matches_seeded_events) {
 INSTANTIATE_TEST_SUITE_P(windows, dashboard_api,
                          ::testing::Values(std::pair{"5m", std::chrono::seconds(5min)},
                                            std::pair{"1h", std::chrono::seconds(1h)},
-                                           std::pair{"6h", std::chrono::seconds(6h)}),
+                                           std::pair{"6h", std::chrono::seconds(6h)},
+                                           std::pair{"24h", std::chrono::seconds(24h)}),
                          [](const auto& param_info) {
                            return std::string("window_") + param_info.param.first;
                          });

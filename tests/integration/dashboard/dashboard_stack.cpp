@@ -93,6 +93,17 @@ void dashboard_stack::seed() {
   add(30min, "search", "dave", "fail_closed", 0.2, 2);
   // Three hours ago: only in the 6h and 24h windows.
   add(3h, "old", "10.0.0.4", "allowed", 700.0, 10);
+  // Just inside and just outside the 6h and 24h windows. Those windows start inside a UTC
+  // hour (unless run in an hour's first minutes), so the dashboard must read that hour's
+  // edge minutes, not its hourly row, or the outside events would count too; the outside
+  // clients are blocked most, so counting them would change the top-blocked ranking.
+  for (const auto window : {6h, 24h}) {
+    add(window - 3min, "edge", "edge-in", "blocked", 0.2, 2);
+    add(window - 2min, "edge", "10.0.0.5", "allowed", 30.0, 3);
+    add(window + 3min, "edge", "edge-out", "blocked", 0.2, 20);
+    add(window + 2min, "edge", "10.0.0.6", "fail_open", 30.0, 4);
+  }
+  add(12h, "old", "frank", "blocked", 0.2, 6);
 
   analytics::recorder_options o;
   o.postgres = pg_->uri();
