@@ -24,9 +24,13 @@ h2load_latency() {
     printf "%.3f\n", v[i] / 1000 }'
 }
 
-# h2load_non2xx LOG: how many requests in the log did not answer 2xx.
-h2load_non2xx() {
-  awk -F'\t' '$2 < 200 || $2 > 299 { n++ } END { print n + 0 }' "$1"
+# h2load_unexpected LOG EXPECTED: how many requests in the log did not answer EXPECTED,
+# either "2xx" (any 2xx status) or one status code (e.g. 429).
+h2load_unexpected() {
+  awk -F'\t' -v want="$2" '
+    want == "2xx" && ($2 < 200 || $2 > 299) { n++ }
+    want != "2xx" && $2 != want { n++ }
+    END { print n + 0 }' "$1"
 }
 
 # metric_sum FILE NAME [LABEL_MATCH]: sum of every sample of NAME (exact series name)

@@ -10,12 +10,17 @@
 #   (g) nginx-lua   NGINX + Lua making one EVALSHA per request against the same Redis
 #   (h) fg-analytics  (d) with every decision written to PostgreSQL (analytics' cost,
 #                   and whether it keeps up: dropped events and rows vs requests)
+#   (i) fg-memory-blocked  floodgate, memory store, a limit of 1 per hour: after the first
+#                   request every request from wrk's one IP is a 429 (blocked-key flood)
+#   (j) fg-redis-blocked   the same in Redis: denials come from the denial cache, so the
+#                   throughput should be (i)'s and the EVALSHA count ~0
 #
 # Throughput: wrk -t2 -cC -dDs --latency per target per round. Latency at a fixed
 # 2,000 req/s: h2load --h1 -c4 --rps 500 -D 10 per target per round. Also checks, for
 # the Redis targets, EVALSHA calls per request (INFO commandstats) and, for floodgate,
 # the limiter's p99 and fail_open count from /metrics: a run that failed open, or got
-# any non-2xx answer, is marked INVALID. Loopback only; every server is stopped by PID.
+# any non-2xx answer, is marked INVALID (for (i) and (j): any answer but 429, or any
+# decision but blocked). Loopback only; every server is stopped by PID.
 #
 # Options: --rounds N (3) --duration S (10) --connections C (64) --workers W (1: NGINX
 # workers = floodgate threads) --fixed-rounds N (2, 0 skips the fixed-rate part)
@@ -34,6 +39,7 @@ export FLOODGATE_LOG_TAG=bench
 
 rounds=3 duration=10 connections=64 workers=1 fixed_rounds=2 write_docs=0
 targets="direct,nginx,limit_req,fg-memory,fg-redis-1,fg-redis-2,nginx-lua,fg-analytics"
+targets+=",fg-memory-blocked,fg-redis-blocked"
 while (($#)); do
   case "$1" in
     --rounds) rounds="$2"; shift ;;
@@ -104,10 +110,15 @@ spawn() {
 }
 
 has_target() { [[ ",$targets," == *",$1,"* ]]; }
-needs_redis() { has_target fg-redis-1 || has_target fg-redis-2 || has_target nginx-lua; }
+needs_redis() {
+  has_target fg-redis-1 || has_target fg-redis-2 || has_target nginx-lua || has_target fg-redis-blocked
+}
+# The blocked-key flood targets: every measured request must be a 429 from a blocked decision.
+expects_429() { [[ "$1" == *-blocked ]]; }
 
 backend_port="" proxy_port="" limit_req_port="" memory_port="" redis_port=""
 redis1_port="" redis2_port="" lua_port="" analytics_port="" pg_port=""
+memory_blocked_port="" redis_blocked_port=""
 pick_port backend_port
 pick_port proxy_port
 pick_port limit_req_port
@@ -118,6 +129,8 @@ pick_port redis2_port
 pick_port lua_port
 pick_port analytics_port
 pick_port pg_port
+pick_port memory_blocked_port
+pick_port redis_blocked_port
 
 # --- servers -------------------------------------------------------------------
 render bench/templates/nginx-backend.conf "$work/nginx-backend.conf" \
@@ -157,6 +170,9 @@ has_target fg-memory && start_floodgate fg-memory "$memory_port" floodgate-memor
 has_target fg-redis-1 && start_floodgate fg-redis-1 "$redis1_port" floodgate-redis.yaml
 has_target fg-redis-2 && start_floodgate fg-redis-2 "$redis2_port" floodgate-redis.yaml
 has_target fg-analytics && start_floodgate fg-analytics "$analytics_port" floodgate-analytics.yaml
+has_target fg-memory-blocked &&
+  start_floodgate fg-memory-blocked "$memory_blocked_port" floodgate-memory-blocked.yaml
+has_target fg-redis-blocked && start_floodgate fg-redis-blocked "$redis_blocked_port" floodgate-redis.yaml
 
 if has_target nginx-lua; then
   # The distributed peer, written with the Redis store (bench/nginx-lua-redis/).
@@ -178,10 +194,23 @@ url_of() {
     fg-redis-2) echo "http://127.0.0.1:$redis2_port/two" ;;
     nginx-lua) echo "http://127.0.0.1:$lua_port/" ;;
     fg-analytics) echo "http://127.0.0.1:$analytics_port/" ;;
+    fg-memory-blocked) echo "http://127.0.0.1:$memory_blocked_port/blocked" ;;
+    fg-redis-blocked) echo "http://127.0.0.1:$redis_blocked_port/blocked" ;;
     *) die "unknown target '$1'" ;;
   esac
 }
 uses_redis() { [[ "$1" == fg-redis-* || "$1" == nginx-lua ]]; }
+floodgate_port() {
+  case "$1" in
+    fg-memory) echo "$memory_port" ;; fg-redis-1) echo "$redis1_port" ;;
+    fg-redis-2) echo "$redis2_port" ;; fg-analytics) echo "$analytics_port" ;;
+    fg-memory-blocked) echo "$memory_blocked_port" ;; fg-redis-blocked) echo "$redis_blocked_port" ;;
+  esac
+}
+# decisions TARGET [LABEL_MATCH]: floodgate_requests_total of that floodgate, e.g. 'decision="blocked"'.
+decisions() {
+  curl -fsS "http://127.0.0.1:$(floodgate_port "$1")/metrics" | metric_sum /dev/stdin floodgate_requests_total "${2:-}"
+}
 
 # --- throughput ------------------------------------------------------------------
 log "results in $results; warming up"
@@ -190,22 +219,41 @@ for t in "${target_list[@]}"; do
     die "warm-up of $t failed"
 done
 
-declare -A rps p50 p99 non2xx evalsha_ratio
+declare -A rps p50 p99 non2xx evalsha_ratio evalsha_total
 for ((round = 1; round <= rounds; round++)); do
   for t in "${target_list[@]}"; do
     out="$results/wrk-$t-round$round.txt"
     uses_redis "$t" && redis-cli -p "$redis_port" CONFIG RESETSTAT >/dev/null
+    if expects_429 "$t"; then
+      decided_before=$(decisions "$t")
+      blocked_before=$(decisions "$t" 'decision="blocked"')
+    fi
     wrk -t2 -c"$connections" -d"${duration}s" --latency -s bench/wrk-report.lua \
       "$(url_of "$t")" >"$out" 2>&1 || die "wrk against $t failed (see $out)"
     requests=$(bench_field "$out" requests)
     rps[$t]+="$(bench_field "$out" rps) "
     p50[$t]+="$(bench_field "$out" p50_us) "
     p99[$t]+="$(bench_field "$out" p99_us) "
-    non2xx[$t]=$((${non2xx[$t]:-0} + $(bench_field "$out" non2xx) + $(bench_field "$out" socket_errors)))
+    bad=$(bench_field "$out" socket_errors)
+    if expects_429 "$t"; then
+      # wrk only counts non-2xx answers; /metrics says what they were. Every answer must
+      # be non-2xx, every decision of the round a block (deny_status 429), and floodgate
+      # must have blocked at least as many requests as wrk got answers (it may count a
+      # few that were in flight when wrk stopped).
+      decided=$(($(decisions "$t") - decided_before))
+      blocked=$(($(decisions "$t" 'decision="blocked"') - blocked_before))
+      echo "decisions=$decided blocked=$blocked" >>"$out"
+      bad=$((bad + requests - $(bench_field "$out" non2xx) + decided - blocked))
+      ((blocked >= requests)) || bad=$((bad + requests - blocked))
+    else
+      bad=$((bad + $(bench_field "$out" non2xx)))
+    fi
+    non2xx[$t]=$((${non2xx[$t]:-0} + bad))
     if uses_redis "$t"; then
       calls=$(redis_calls "$redis_port" evalsha)
       echo "evalsha_calls=$calls requests=$requests" >>"$out"
       evalsha_ratio[$t]+="$(ratio "$calls" "$requests") "
+      evalsha_total[$t]=$((${evalsha_total[$t]:-0} + calls))
     fi
     log "round $round/$rounds $t: $(bench_field "$out" rps) req/s"
   done
@@ -213,13 +261,7 @@ done
 
 # Limiter decision latency and fail-open count, from each floodgate's own /metrics.
 declare -A limiter_p99 fail_open
-floodgate_port() {
-  case "$1" in
-    fg-memory) echo "$memory_port" ;; fg-redis-1) echo "$redis1_port" ;;
-    fg-redis-2) echo "$redis2_port" ;; fg-analytics) echo "$analytics_port" ;;
-  esac
-}
-for t in fg-memory fg-redis-1 fg-redis-2 fg-analytics; do
+for t in fg-memory fg-redis-1 fg-redis-2 fg-analytics fg-memory-blocked fg-redis-blocked; do
   has_target "$t" || continue
   curl -fsS "http://127.0.0.1:$(floodgate_port "$t")/metrics" >"$results/metrics-$t.txt"
   limiter_p99[$t]=$(histogram_quantile "$results/metrics-$t.txt" floodgate_limiter_duration_seconds 0.99)
@@ -235,7 +277,9 @@ for ((round = 1; round <= fixed_rounds; round++)); do
       >"$results/h2load-$t-round$round.txt" 2>&1 || die "h2load against $t failed"
     fixed_p50[$t]+="$(h2load_latency "$log_file" 0.50) "
     fixed_p99[$t]+="$(h2load_latency "$log_file" 0.99) "
-    non2xx[$t]=$((${non2xx[$t]:-0} + $(h2load_non2xx "$log_file")))
+    expected=2xx
+    expects_429 "$t" && expected=429
+    non2xx[$t]=$((${non2xx[$t]:-0} + $(h2load_unexpected "$log_file" "$expected")))
     log "fixed-rate round $round/$fixed_rounds $t: p50 $(h2load_latency "$log_file" 0.50) ms"
   done
 done
@@ -262,6 +306,18 @@ if has_target fg-analytics; then
   if ((dropped != 0 || rows != decided)); then analytics_line+=" INVALID: events lost."; fi
 fi
 
+# --- blocked-key flood: does a denied client cost Redis nothing? -------------------
+blocked_line=""
+if has_target fg-memory-blocked && has_target fg-redis-blocked; then
+  memory_blocked_rps=$(med "${rps[fg-memory-blocked]}")
+  redis_blocked_rps=$(med "${rps[fg-redis-blocked]}")
+  blocked_line="Blocked-key flood (one IP over its limit, every answer a 429): fg-memory-blocked"
+  blocked_line+=" $(printf '%.0f' "$memory_blocked_rps") req/s, fg-redis-blocked"
+  blocked_line+=" $(printf '%.0f' "$redis_blocked_rps") req/s, ratio redis / memory"
+  blocked_line+=" $(ratio "$redis_blocked_rps" "$memory_blocked_rps");"
+  blocked_line+=" EVALSHA calls during the $rounds measured rounds: ${evalsha_total[fg-redis-blocked]:-0}."
+fi
+
 # --- report ----------------------------------------------------------------------
 us_to_ms() { awk -v v="$1" 'BEGIN { if (v == "nan") print "-"; else printf "%.2f\n", v / 1000 }'; }
 direct_rps=$(med "${rps[direct]:-}")
@@ -283,7 +339,11 @@ table="$results/table.md"
       fixed="$fp50 / $fp99 ($(added "$fp50" "$direct_fixed_p50") / $(added "$fp99" "$direct_fixed_p99"))"
     fi
     valid=yes
-    ((${non2xx[$t]:-0} == 0)) || valid="INVALID: ${non2xx[$t]} non-2xx/errors"
+    if expects_429 "$t"; then
+      ((${non2xx[$t]:-0} == 0)) || valid="INVALID: ${non2xx[$t]} non-429/not blocked/errors"
+    else
+      ((${non2xx[$t]:-0} == 0)) || valid="INVALID: ${non2xx[$t]} non-2xx/errors"
+    fi
     [[ "${fail_open[$t]:-0}" == 0 ]] || valid="INVALID: ${fail_open[$t]} fail_open"
     printf '| %s | %.0f | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$t" "$r" \
       "$(us_to_ms "$(med "${p50[$t]}")")" "$(us_to_ms "$(med "${p99[$t]}")")" \
@@ -292,6 +352,7 @@ table="$results/table.md"
   done
   echo
   [[ -z "$analytics_line" ]] || { echo "$analytics_line"; echo; }
+  [[ -z "$blocked_line" ]] || { echo "$blocked_line"; echo; }
   [[ -z "$skipped_note" ]] || { echo "$skipped_note"; echo; }
   echo "Machine: $(nproc) cores, $(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)," \
     "$(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo); $(date -u +%Y-%m-%d);" \
