@@ -37,19 +37,57 @@ std::size_t utf8_sequence_length(std::string_view s, std::size_t i) noexcept {
 
 }  // namespace
 
+namespace {
+
+// Writes `value` as exactly `width` decimal digits (zero padded) at `out`.
+char* put_digits(char* out, long long value, int width) noexcept {
+  for (int i = width - 1; i >= 0; --i) {
+    out[i] = static_cast<char>('0' + value % 10);
+    value /= 10;
+  }
+  return out + width;
+}
+
+}  // namespace
+
+// Hand-formatted: this runs once per event on the writer thread, where snprintf was
+// the largest single cost of building the COPY rows.
 std::string format_timestamp(std::chrono::system_clock::time_point ts) {
   using namespace std::chrono;
   const auto us = floor<microseconds>(ts.time_since_epoch());
-  const auto secs = floor<seconds>(us);
-  const auto frac = (us - secs).count();
-  const std::time_t t = static_cast<std::time_t>(secs.count());
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[80];  // room for any int the compiler thinks tm fields could hold
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02d %02d:%02d:%02d.%06lld+00", tm.tm_year + 1900,
-                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-                static_cast<long long>(frac));
-  return buf;
+  const auto day = floor<days>(us);
+  const year_month_day ymd{sys_days{day}};
+  const hh_mm_ss<microseconds> time{us - day};
+  const int year = static_cast<int>(ymd.year());
+  if (year < 0 || year > 9999) {  // outside what four digits can say: the slow, general path
+    const std::time_t t = static_cast<std::time_t>(floor<seconds>(us).count());
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char buf[80];  // room for any int the compiler thinks tm fields could hold
+    std::snprintf(buf, sizeof buf, "%04d-%02d-%02d %02d:%02d:%02d.%06lld+00", tm.tm_year + 1900,
+                  tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+                  static_cast<long long>(time.subseconds().count()));
+    return buf;
+  }
+  std::string s(29, ' ');  // YYYY-MM-DD HH:MM:SS.uuuuuu+00
+  char* p = s.data();
+  p = put_digits(p, year, 4);
+  *p++ = '-';
+  p = put_digits(p, static_cast<unsigned>(ymd.month()), 2);
+  *p++ = '-';
+  p = put_digits(p, static_cast<unsigned>(ymd.day()), 2);
+  *p++ = ' ';
+  p = put_digits(p, time.hours().count(), 2);
+  *p++ = ':';
+  p = put_digits(p, time.minutes().count(), 2);
+  *p++ = ':';
+  p = put_digits(p, time.seconds().count(), 2);
+  *p++ = '.';
+  p = put_digits(p, time.subseconds().count(), 6);
+  *p++ = '+';
+  *p++ = '0';
+  *p = '0';
+  return s;
 }
 
 std::string format_timestamp(std::int64_t unix_seconds) {

@@ -4,6 +4,7 @@
 #include <floodgate/analytics/batch_sink.hpp>
 
 #include <array>
+#include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <initializer_list>
@@ -24,10 +25,12 @@ const std::array<std::string, 10> event_columns{"ts",     "gateway_id", "route",
                                                 "method", "path",       "decision", "algorithm",
                                                 "status", "latency_ms"};
 
+// Shortest text that reads back as exactly `v` (to_chars): what PostgreSQL stores is the
+// same double, without printf's cost (once per event in the COPY).
 std::string format_double(double v) {
   char buf[32];
-  std::snprintf(buf, sizeof buf, "%.17g", v);
-  return buf;
+  const auto r = std::to_chars(buf, buf + sizeof buf, v);
+  return std::string(buf, r.ptr);
 }
 
 // Text PostgreSQL accepts: the field itself when it is valid UTF-8 (the usual case,
@@ -65,6 +68,26 @@ std::string bucket_literal(const latency_histogram& h) {
   return s + "}'";
 }
 
+// "ARRAY[coalesce(a[1], 0) + coalesce(b[1], 0), ...]": the element-wise sum of two
+// histograms as a plain expression. Calling floodgate_add_buckets() (an SQL function
+// that unnests both arrays) per updated row cost about a tenth of PostgreSQL's CPU.
+std::string bucket_sum(const std::string& a, const std::string& b) {
+  // Appended piece by piece: GCC 12 reports a false -Wrestrict on the + chain.
+  std::string sql = "ARRAY[";
+  for (std::size_t i = 1; i <= latency_bucket_count; ++i) {
+    const auto index = std::to_string(i);
+    for (const auto* side : {&a, &b}) {
+      sql += side == &a ? (i == 1 ? "coalesce(" : ", coalesce(") : " + coalesce(";
+      sql += *side;
+      sql += '[';
+      sql += index;
+      sql += "], 0)";
+    }
+  }
+  sql += "]::bigint[]";
+  return sql;
+}
+
 // Appends "(v1,v2,...)"; the values are SQL literals already.
 void append_row(std::string& sql, std::initializer_list<std::string> values) {
   sql += '(';
@@ -87,10 +110,11 @@ void copy_events(pqxx::transaction_base& tx, std::span<const decision_event> eve
       scratch[5] = to_valid_utf8(e.algorithm);
       algorithm = scratch[5].c_str();
     }
-    copy << std::forward_as_tuple(
-        format_timestamp(e.ts), clean(e.gateway_id, scratch[0]), clean(e.route, scratch[1]),
-        clean(e.client_key, scratch[2]), clean(e.method, scratch[3]), clean(e.path, scratch[4]),
-        clean(e.decision, scratch[6]), algorithm, e.status, finite_latency(e.latency_ms));
+    copy << std::forward_as_tuple(format_timestamp(e.ts), clean(e.gateway_id, scratch[0]),
+                                  clean(e.route, scratch[1]), clean(e.client_key, scratch[2]),
+                                  clean(e.method, scratch[3]), clean(e.path, scratch[4]),
+                                  clean(e.decision, scratch[6]), algorithm, e.status,
+                                  format_double(finite_latency(e.latency_ms)));
   }
   copy.complete();
 }
@@ -117,8 +141,8 @@ std::string rollup_upserts(pqxx::transaction_base& tx, const batch_rollups& r,
     sql += " ON CONFLICT (" + std::string(unit) +
            ", route, decision) DO UPDATE SET requests = " + decisions +
            ".requests + EXCLUDED.requests, latency_sum_ms = " + decisions +
-           ".latency_sum_ms + EXCLUDED.latency_sum_ms, latency_buckets = floodgate_add_buckets(" +
-           decisions + ".latency_buckets, EXCLUDED.latency_buckets);";
+           ".latency_sum_ms + EXCLUDED.latency_sum_ms, latency_buckets = " +
+           bucket_sum(decisions + ".latency_buckets", "EXCLUDED.latency_buckets") + ";";
   }
   if (!r.blocked_clients.empty()) {
     sql += "INSERT INTO " + clients + " (" + std::string(unit) +
