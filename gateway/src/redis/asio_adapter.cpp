@@ -1,7 +1,9 @@
 #include "redis/asio_adapter.hpp"
 
 #include <hiredis/async.h>
+#include <hiredis/hiredis.h>
 #include <boost/asio/posix/stream_descriptor.hpp>
+#include <boost/asio/post.hpp>
 
 namespace floodgate::redis::detail {
 
@@ -29,9 +31,30 @@ class adapter : public std::enable_shared_from_this<adapter> {
  private:
   void add(bool read) {
     (read ? want_read_ : want_write_) = true;
-    if (!(read ? read_pending_ : write_pending_))
-      start_wait(read ? net::posix::descriptor_base::wait_read
-                      : net::posix::descriptor_base::wait_write);
+    if (read) {
+      if (!read_pending_) start_wait(net::posix::descriptor_base::wait_read);
+      return;
+    }
+    if (write_pending_ || flush_posted_) return;
+    if ((ac_->c.flags & REDIS_CONNECTED) == 0) {
+      // hiredis learns that a non-blocking connect finished from writability.
+      start_wait(net::posix::descriptor_base::wait_write);
+      return;
+    }
+    // A connected socket is writable unless its buffer is full, so waiting for
+    // writability only delays the write to the next reactor run (after the whole
+    // queue) and costs an epoll_ctl. A post instead runs right after this pass of
+    // the queue: every command queued until then goes out in one write(2).
+    flush_posted_ = true;
+    net::post(fd_.get_executor(), [self = shared_from_this()] { self->flush(); });
+  }
+
+  void flush() {
+    flush_posted_ = false;
+    if (!ac_ || !want_write_) return;
+    redisAsyncHandleWrite(ac_);  // may free the context: cleanup() then clears ac_
+    if (ac_ && want_write_ && !write_pending_)
+      start_wait(net::posix::descriptor_base::wait_write);  // buffer full: wait for room
   }
 
   // Only one wait per direction is ever pending; a wait that is no longer
@@ -76,6 +99,7 @@ class adapter : public std::enable_shared_from_this<adapter> {
   bool want_write_ = false;
   bool read_pending_ = false;
   bool write_pending_ = false;
+  bool flush_posted_ = false;
 };
 
 }  // namespace

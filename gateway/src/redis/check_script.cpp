@@ -1,5 +1,6 @@
 #include "redis/check_script.hpp"
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <span>
@@ -47,6 +48,24 @@ void append_bulk(std::string& out, std::uint64_t n) {
   append_bulk(out, std::string_view(buf.data(), static_cast<std::size_t>(end - buf.data())));
 }
 
+bool needs_escape(char c) {
+  return c == '{' || c == '}' || c == '%';
+}
+
+std::size_t escaped_size(std::string_view key) {
+  return key.size() +
+         2 * static_cast<std::size_t>(std::count_if(key.begin(), key.end(), needs_escape));
+}
+
+std::size_t decimal_digits(std::size_t n) {
+  std::size_t d = 1;
+  while (n >= 10) {
+    n /= 10;
+    ++d;
+  }
+  return d;
+}
+
 void append_escaped(std::string& out, std::string_view key) {
   for (char c : key) {
     switch (c) {
@@ -81,10 +100,10 @@ std::string_view check_script() {
   return script;
 }
 
-std::string state_key(std::string_view prefix, std::string_view key, std::size_t index,
-                      limit::algorithm algo) {
-  std::string out;
-  out.reserve(prefix.size() + key.size() + 32);
+namespace {
+
+void append_state_key(std::string& out, std::string_view prefix, std::string_view key,
+                      std::size_t index, limit::algorithm algo) {
   out.append(prefix);
   out += '{';
   append_escaped(out, key);
@@ -92,6 +111,28 @@ std::string state_key(std::string_view prefix, std::string_view key, std::size_t
   append_number(out, index);
   out += ':';
   out.append(limit::to_string(algo));
+}
+
+// The key as one RESP bulk string, written in place: its length is known in
+// advance, so no temporary string per key and per decision.
+void append_state_key_bulk(std::string& out, std::string_view prefix, std::string_view key,
+                           std::size_t index, limit::algorithm algo) {
+  const std::size_t size = prefix.size() + 1 + escaped_size(key) + 2 + decimal_digits(index) + 1 +
+                           limit::to_string(algo).size();
+  out += '$';
+  append_number(out, size);
+  out += "\r\n";
+  append_state_key(out, prefix, key, index, algo);
+  out += "\r\n";
+}
+
+}  // namespace
+
+std::string state_key(std::string_view prefix, std::string_view key, std::size_t index,
+                      limit::algorithm algo) {
+  std::string out;
+  out.reserve(prefix.size() + key.size() + 32);
+  append_state_key(out, prefix, key, index, algo);
   return out;
 }
 
@@ -112,7 +153,7 @@ void append_check_command(std::string& out, std::string_view sha, std::string_vi
   append_bulk(out, std::string_view("EVALSHA"));
   append_bulk(out, sha);
   append_bulk(out, n);
-  for (std::size_t i = 0; i < n; ++i) append_bulk(out, state_key(prefix, key, i, limits[i].algo));
+  for (std::size_t i = 0; i < n; ++i) append_state_key_bulk(out, prefix, key, i, limits[i].algo);
   append_bulk(out, now_us);
   for (const auto& l : limits) {
     append_bulk(out, static_cast<std::uint64_t>(l.algo));

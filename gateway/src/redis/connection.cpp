@@ -45,6 +45,13 @@ std::string_view text(const redisReply* r) {
 
 }  // namespace
 
+const net::io_context::executor_type* plain_io_executor(const net::any_completion_executor& ex) {
+  using io_executor = net::io_context::executor_type;
+  if (const auto* e = ex.target<io_executor>()) return e;
+  if (const auto* any = ex.target<net::any_io_executor>()) return any->target<io_executor>();
+  return nullptr;
+}
+
 connection::connection(net::any_io_executor ex, std::shared_ptr<const connection_settings> settings,
                        std::shared_ptr<connection_stats> stats)
     : ex_(std::move(ex)),
@@ -274,11 +281,16 @@ void connection::shutdown() {
 void connection::submit(std::unique_ptr<pending_check> check) {
   auto* p = check.release();
   const auto now = std::chrono::steady_clock::now();
-  if (auto cached = denials_.find(p->cache_key, now)) {
-    stats_->cache_hits.fetch_add(1, std::memory_order_relaxed);
-    complete(p, {}, std::move(*cached));
-    delete p;
-    return;
+  // With no denial cached (every client within its limits) there is no key to build.
+  if (!denials_.empty()) {
+    cache_key_.clear();
+    append_cache_key(cache_key_, p->key, p->limit_span());
+    if (auto cached = denials_.find(cache_key_, now)) {
+      stats_->cache_hits.fetch_add(1, std::memory_order_relaxed);
+      complete(p, {}, std::move(*cached));
+      delete p;
+      return;
+    }
   }
   switch (state_) {
     case state::ready:
@@ -304,7 +316,7 @@ void connection::submit(std::unique_ptr<pending_check> check) {
 
 void connection::send(pending_check* p) {
   command_.clear();
-  append_check_command(command_, sha_, settings_->key_prefix, p->key, p->limits);
+  append_check_command(command_, sha_, settings_->key_prefix, p->key, p->limit_span());
   p->sent_at = std::chrono::steady_clock::now();
   if (ac_ == nullptr || redisAsyncFormattedCommand(ac_, &connection::on_check_reply, p,
                                                    command_.data(), command_.size()) != REDIS_OK) {
@@ -338,26 +350,41 @@ void connection::handle_reply(pending_check* p, const redisReply* r) {
         spdlog::debug("redis: check failed: {}", text(r));
         complete(p, errc::script_error);
       }
-    } else if (auto result = parse_check_reply(*r, p->limits); !result) {
-      complete(p, errc::script_error);
+    } else if (auto result = parse_check_reply(*r, p->limit_span()); !result) {
+      complete(p, errc::script_error, {}, completion::from_reply);
     } else {
       if (!result->verdict.allowed && result->retry_after_us > 0) {
         // Expiry counts from the send time (before the decision): never late.
         // Reported durations count from now (after it): never early.
-        denials_.insert(p->cache_key, result->verdict, std::chrono::steady_clock::now(),
+        std::string cache_key;
+        append_cache_key(cache_key, p->key, p->limit_span());
+        denials_.insert(std::move(cache_key), result->verdict, std::chrono::steady_clock::now(),
                         p->sent_at + std::chrono::microseconds(result->retry_after_us));
       }
-      complete(p, {}, std::move(result->verdict));
+      complete(p, {}, std::move(result->verdict), completion::from_reply);
     }
   }
   release(p);
   on_timer_front();
 }
 
-void connection::complete(pending_check* p, boost::system::error_code ec, limit::verdict v) {
+void connection::complete(pending_check* p, boost::system::error_code ec, limit::verdict v,
+                          completion how) {
   p->done = true;
   auto handler = std::move(p->handler);
   if (destroying_) return;  // the executor is gone: drop the handler
+  if (how == completion::from_reply) {
+    // A reply callback runs long after the check's initiation, so running the
+    // handler here is not "inline". On its own thread we do: a post would make it
+    // wait behind everything queued on the io_context (at saturation a whole pass
+    // over 64 connections' work, most of the decision's latency) and costs a
+    // queue operation. hiredis allows new commands from inside a reply callback.
+    const auto* io = plain_io_executor(net::get_associated_executor(handler));
+    if (io != nullptr && io->running_in_this_thread()) {
+      std::move(handler)(ec, std::move(v));
+      return;
+    }
+  }
   net::post(ex_, net::append(std::move(handler), ec, std::move(v)));
 }
 

@@ -5,13 +5,16 @@
 #include <cstdint>
 #include <deque>
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
 #include <boost/asio/any_completion_handler.hpp>
 #include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/container/small_vector.hpp>
 
 #include <floodgate/limit/store.hpp>
 
@@ -46,6 +49,11 @@ struct connection_stats {
   std::atomic<int> ready_connections{0};
 };
 
+/// The plain io_context executor inside `ex` (itself, or inside an
+/// any_io_executor as coroutines carry), or nullptr.
+[[nodiscard]] const boost::asio::io_context::executor_type* plain_io_executor(
+    const boost::asio::any_completion_executor& ex);
+
 /// One check on its way through a connection.
 struct pending_check {
   // Move-constructed only: Boost 1.81's any_completion_handler move assignment
@@ -54,9 +62,13 @@ struct pending_check {
       : handler(std::move(h)) {}
 
   boost::asio::any_completion_handler<limit::check_signature> handler;
-  std::string key;                        // "route:client", copied from the caller
-  std::vector<limit::limit_spec> limits;  // copied: the caller's span may die on timeout
-  std::string cache_key;                  // key + limits, for the denial cache
+  std::string key;  // "route:client", copied from the caller
+  // Copied: the caller's span may die on timeout. Inline up to 4 limits, so
+  // the common route costs no allocation here.
+  boost::container::small_vector<limit::limit_spec, 4> limits;
+  [[nodiscard]] std::span<const limit::limit_spec> limit_span() const noexcept {
+    return {limits.data(), limits.size()};
+  }
   std::chrono::steady_clock::time_point sent_at{};
   std::chrono::steady_clock::time_point deadline{};
   bool done = false;         // handler consumed (reply, error or timeout)
@@ -112,7 +124,12 @@ class connection : public std::enable_shared_from_this<connection> {
   void send(pending_check* p);
   void send_script_load();
   void handle_reply(pending_check* p, const redisReply* reply);
-  void complete(pending_check* p, boost::system::error_code ec, limit::verdict v = {});
+  // How a handler is completed: `queued` through a post (from submit, which must
+  // never complete inline, and from teardown); `from_reply` at once when we are
+  // on the handler's own thread, else through a post.
+  enum class completion : std::uint8_t { queued, from_reply };
+  void complete(pending_check* p, boost::system::error_code ec, limit::verdict v = {},
+                completion how = completion::queued);
   void release(pending_check* p);
   void fail_waiting(boost::system::error_code ec);
 
@@ -142,7 +159,8 @@ class connection : public std::enable_shared_from_this<connection> {
   std::vector<pending_check*> waiting_;  // submitted while connecting
   std::deque<pending_check*> timeline_;  // in submit order = deadline order
   denial_cache denials_;
-  std::string command_;  // reused buffer for formatting commands
+  std::string command_;    // reused buffer for formatting commands
+  std::string cache_key_;  // reused buffer for denial cache lookups
 };
 
 }  // namespace floodgate::redis::detail

@@ -1,6 +1,9 @@
 #include "redis/denial_cache.hpp"
 
 #include <algorithm>
+#include <array>
+#include <charconv>
+#include <cstdint>
 
 namespace floodgate::redis::detail {
 
@@ -15,7 +18,26 @@ milliseconds shorten(milliseconds d, denial_cache::clock::duration elapsed) {
   return std::max(left, milliseconds{0});
 }
 
+void append_number(std::string& out, std::uint64_t n) {
+  std::array<char, 24> buf{};
+  auto [end, ec] = std::to_chars(buf.data(), buf.data() + buf.size(), n);
+  out.append(buf.data(), end);
+}
+
 }  // namespace
+
+void append_cache_key(std::string& out, std::string_view key,
+                      std::span<const limit::limit_spec> limits) {
+  out.append(key);
+  for (const auto& l : limits) {
+    out += '|';
+    append_number(out, static_cast<std::uint64_t>(l.algo));
+    out += '/';
+    append_number(out, l.limit);
+    out += '/';
+    append_number(out, static_cast<std::uint64_t>(l.window.count()));
+  }
+}
 
 void denial_cache::insert(std::string key, const limit::verdict& v, clock::time_point decided,
                           clock::time_point until) {

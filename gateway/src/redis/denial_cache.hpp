@@ -5,13 +5,21 @@
 #include <functional>
 #include <list>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
 
+#include <floodgate/limit/limit_spec.hpp>
 #include <floodgate/limit/verdict.hpp>
 
 namespace floodgate::redis::detail {
+
+/// Appends the cache key of a check to `out`: the client key plus every limit,
+/// so the same client under different limits (a reload changed them) never
+/// shares an entry.
+void append_cache_key(std::string& out, std::string_view key,
+                      std::span<const limit::limit_spec> limits);
 
 /// Remembers recent denials so a client that keeps knocking while denied costs
 /// no Redis call until its Retry-After has passed.
@@ -38,6 +46,7 @@ class denial_cache {
   [[nodiscard]] std::optional<limit::verdict> find(std::string_view key, clock::time_point now);
 
   [[nodiscard]] std::size_t size() const noexcept { return map_.size(); }
+  [[nodiscard]] bool empty() const noexcept { return map_.empty(); }
 
  private:
   struct entry {

@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <stdexcept>
+#include <type_traits>
 
 #include <boost/asio/append.hpp>
 #include <boost/asio/io_context.hpp>
@@ -21,28 +22,17 @@ namespace {
 using io_executor = net::io_context::executor_type;
 
 // The io_context behind an executor we know how to look inside (the ones the
-// gateway and tests use), or nullptr.
+// gateway and tests use), or nullptr. Coroutines (net::awaitable) carry an
+// any_io_executor, so look through that wrapper too.
 template <typename Executor>
 const net::io_context* context_of(const Executor& ex) {
   if (const auto* e = ex.template target<io_executor>()) return &e->context();
   if (const auto* s = ex.template target<net::strand<io_executor>>())
     return &s->get_inner_executor().context();
-  return nullptr;
-}
-
-// The key of the denial cache: the same client under different limits (a
-// reload changed them) must not share an entry.
-std::string cache_key(std::string_view key, std::span<const limit::limit_spec> limits) {
-  std::string out(key);
-  for (const auto& l : limits) {
-    out += '|';
-    out += std::to_string(static_cast<int>(l.algo));
-    out += '/';
-    out += std::to_string(l.limit);
-    out += '/';
-    out += std::to_string(l.window.count());
+  if constexpr (!std::is_same_v<Executor, net::any_io_executor>) {
+    if (const auto* any = ex.template target<net::any_io_executor>()) return context_of(*any);
   }
-  return out;
+  return nullptr;
 }
 
 }  // namespace
@@ -67,7 +57,7 @@ struct redis_store::impl {
       for (auto& s : slots) {
         if (s.context != ctx) continue;
         if (s.sole_on_context) {
-          const auto* e = handler_ex.target<io_executor>();
+          const auto* e = detail::plain_io_executor(handler_ex);
           direct = e != nullptr && e->running_in_this_thread();
           return s;
         }
@@ -133,7 +123,6 @@ void redis_store::do_check(std::string_view key, std::span<const limit::limit_sp
   auto check = std::make_unique<detail::pending_check>(std::move(handler));
   check->key = std::string(key);
   check->limits.assign(limits.begin(), limits.end());
-  check->cache_key = cache_key(key, limits);
   if (direct) {
     // Already on the connection's thread: submit never completes inline, so
     // skipping the post is safe and saves a queue round trip per request.
