@@ -143,23 +143,59 @@ void append_command(std::string& out, std::span<const std::string_view> argv) {
   for (auto a : argv) append_bulk(out, a);
 }
 
-void append_check_command(std::string& out, std::string_view sha, std::string_view prefix,
-                          std::string_view key, std::span<const limit::limit_spec> limits,
-                          std::string_view now_us) {
-  const std::size_t n = limits.size();
+namespace {
+
+// `EVALSHA sha n`, with the argument count of the whole command.
+void append_check_head(std::string& out, std::string_view sha, std::size_t n) {
   out += '*';
   append_number(out, 3 + n + 1 + 3 * n);
   out += "\r\n";
   append_bulk(out, std::string_view("EVALSHA"));
   append_bulk(out, sha);
   append_bulk(out, n);
-  for (std::size_t i = 0; i < n; ++i) append_state_key_bulk(out, prefix, key, i, limits[i].algo);
+}
+
+void append_check_keys(std::string& out, std::string_view prefix, std::string_view key,
+                       std::span<const limit::limit_spec> limits) {
+  for (std::size_t i = 0; i < limits.size(); ++i)
+    append_state_key_bulk(out, prefix, key, i, limits[i].algo);
+}
+
+// ARGV: now_us, then (algorithm id, limit, window_ms) per limit.
+void append_check_tail(std::string& out, std::span<const limit::limit_spec> limits,
+                       std::string_view now_us) {
   append_bulk(out, now_us);
   for (const auto& l : limits) {
     append_bulk(out, static_cast<std::uint64_t>(l.algo));
     append_bulk(out, l.limit);
     append_bulk(out, static_cast<std::uint64_t>(l.window.count()));
   }
+}
+
+}  // namespace
+
+void append_check_command(std::string& out, std::string_view sha, std::string_view prefix,
+                          std::string_view key, std::span<const limit::limit_spec> limits,
+                          std::string_view now_us) {
+  append_check_head(out, sha, limits.size());
+  append_check_keys(out, prefix, key, limits);
+  append_check_tail(out, limits, now_us);
+}
+
+void check_command_formatter::append(std::string& out, std::string_view sha,
+                                     std::string_view prefix, std::string_view key,
+                                     std::span<const limit::limit_spec> limits) {
+  if (sha != sha_ || !std::equal(limits.begin(), limits.end(), limits_.begin(), limits_.end())) {
+    sha_.assign(sha);
+    limits_.assign(limits.begin(), limits.end());
+    head_.clear();
+    append_check_head(head_, sha, limits.size());
+    tail_.clear();
+    append_check_tail(tail_, limits, {});
+  }
+  out.append(head_);
+  append_check_keys(out, prefix, key, limits);
+  out.append(tail_);
 }
 
 boost::system::result<check_result> parse_check_reply(const redisReply& reply,

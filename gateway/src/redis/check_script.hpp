@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include <hiredis/hiredis.h>
+#include <boost/container/small_vector.hpp>
 #include <boost/system/result.hpp>
 
 #include <floodgate/limit/error.hpp>
@@ -32,6 +33,23 @@ namespace floodgate::redis {
 void append_check_command(std::string& out, std::string_view sha, std::string_view prefix,
                           std::string_view key, std::span<const limit::limit_spec> limits,
                           std::string_view now_us = {});
+
+/// Formats check commands like append_check_command, keeping everything but the
+/// keys (the EVALSHA head and the ARGV of the limits) from the previous call while
+/// the SHA and the limit set stay the same: consecutive checks are mostly of the
+/// same route, so only the client's keys are written per decision. One per
+/// connection; not thread safe.
+class check_command_formatter {
+ public:
+  void append(std::string& out, std::string_view sha, std::string_view prefix, std::string_view key,
+              std::span<const limit::limit_spec> limits);
+
+ private:
+  std::string sha_;
+  boost::container::small_vector<limit::limit_spec, 4> limits_;
+  std::string head_;  // *argc, EVALSHA, sha, numkeys
+  std::string tail_;  // now_us (empty) and (algo limit window_ms) per limit
+};
 
 /// Appends the RESP encoding of an arbitrary command (SCRIPT LOAD, AUTH, ...).
 void append_command(std::string& out, std::span<const std::string_view> argv);

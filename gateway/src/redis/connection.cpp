@@ -316,7 +316,7 @@ void connection::submit(std::unique_ptr<pending_check> check) {
 
 void connection::send(pending_check* p) {
   command_.clear();
-  append_check_command(command_, sha_, settings_->key_prefix, p->key, p->limit_span());
+  formatter_.append(command_, sha_, settings_->key_prefix, p->key, p->limit_span());
   p->sent_at = std::chrono::steady_clock::now();
   if (ac_ == nullptr || redisAsyncFormattedCommand(ac_, &connection::on_check_reply, p,
                                                    command_.data(), command_.size()) != REDIS_OK) {

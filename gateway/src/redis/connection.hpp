@@ -18,6 +18,7 @@
 
 #include <floodgate/limit/store.hpp>
 
+#include "redis/check_script.hpp"
 #include "redis/denial_cache.hpp"
 #include "redis/redis_url.hpp"
 
@@ -159,6 +160,7 @@ class connection : public std::enable_shared_from_this<connection> {
   std::vector<pending_check*> waiting_;  // submitted while connecting
   std::deque<pending_check*> timeline_;  // in submit order = deadline order
   denial_cache denials_;
+  check_command_formatter formatter_;
   std::string command_;    // reused buffer for formatting commands
   std::string cache_key_;  // reused buffer for denial cache lookups
 };

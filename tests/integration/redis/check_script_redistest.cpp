@@ -137,3 +137,41 @@ TEST_F(check_script_test, rejects_an_unknown_algorithm) {
 
 }  // namespace
 }  // namespace floodgate::test
+
+namespace floodgate::test {
+namespace {
+
+// Verifies the per-connection formatter writes exactly what append_check_command
+// does while it reuses its cached parts, and rebuilds them when the limit set or
+// the SHA changes (a reload, a SCRIPT LOAD after a restart).
+TEST(check_command_formatter, matches_the_plain_formatting) {
+  using limit::algorithm;
+  using limit::limit_spec;
+  using std::chrono::milliseconds;
+  const std::vector<limit_spec> one{{algorithm::token_bucket, 10, milliseconds(1000)}};
+  const std::vector<limit_spec> two{{algorithm::gcra, 5, milliseconds(60'000)},
+                                    {algorithm::sliding_window, 100, milliseconds(3'600'000)}};
+  const std::vector<limit_spec> changed{{algorithm::token_bucket, 11, milliseconds(1000)}};
+  const std::string sha_a(40, 'a');
+  const std::string sha_b(40, 'b');
+  struct step {
+    const std::string* sha;
+    const std::vector<limit_spec>* limits;
+    std::string_view key;
+  };
+  const std::vector<step> steps{{&sha_a, &one, "r:1.2.3.4"}, {&sha_a, &one, "r:{odd}%"},
+                                {&sha_a, &two, "s:5.6.7.8"}, {&sha_a, &two, "s:5.6.7.9"},
+                                {&sha_a, &changed, "r:1"},   {&sha_b, &changed, "r:1"},
+                                {&sha_b, &one, "r:1"}};
+  redis::check_command_formatter formatter;
+  for (const auto& s : steps) {
+    std::string expected;
+    redis::append_check_command(expected, *s.sha, "fg:", s.key, *s.limits);
+    std::string actual = "x";  // appends, never replaces
+    formatter.append(actual, *s.sha, "fg:", s.key, *s.limits);
+    EXPECT_EQ(actual, "x" + expected) << s.key;
+  }
+}
+
+}  // namespace
+}  // namespace floodgate::test
