@@ -23,17 +23,36 @@ std::string stored_text(const std::string& s) {
 
 batch_rollups aggregate(std::span<const decision_event> events) {
   batch_rollups r;
+  // Consecutive events mostly share minute, route and decision (and a blocked client
+  // often repeats): the previous event's rows are reused without building a key (two
+  // string copies) or searching the map. Equal raw text means equal stored text.
+  const decision_event* previous = nullptr;
+  std::int64_t previous_minute = 0;
+  decision_rollup* d = nullptr;
+  const decision_event* previous_blocked = nullptr;
+  std::int64_t previous_blocked_minute = 0;
+  std::uint64_t* blocked = nullptr;
   for (const auto& e : events) {
     const auto minute = minute_of(e.ts);
-    auto& d =
-        r.decisions[decision_rollup_key{minute, stored_text(e.route), stored_text(e.decision)}];
-    ++d.requests;
+    if (previous == nullptr || minute != previous_minute || e.route != previous->route ||
+        e.decision != previous->decision) {
+      d = &r.decisions[decision_rollup_key{minute, stored_text(e.route), stored_text(e.decision)}];
+      previous = &e;
+      previous_minute = minute;
+    }
+    ++d->requests;
     const double latency_ms = finite_latency(e.latency_ms);
-    d.latency_sum_ms += latency_ms;
-    ++d.latency_buckets[latency_bucket_index(latency_ms)];
+    d->latency_sum_ms += latency_ms;
+    ++d->latency_buckets[latency_bucket_index(latency_ms)];
     if (e.decision == "blocked") {
-      ++r.blocked_clients[blocked_client_key{minute, stored_text(e.route),
-                                             stored_text(e.client_key)}];
+      if (previous_blocked == nullptr || minute != previous_blocked_minute ||
+          e.route != previous_blocked->route || e.client_key != previous_blocked->client_key) {
+        blocked = &r.blocked_clients[blocked_client_key{minute, stored_text(e.route),
+                                                        stored_text(e.client_key)}];
+        previous_blocked = &e;
+        previous_blocked_minute = minute;
+      }
+      ++*blocked;
     }
   }
   return r;
