@@ -18,7 +18,8 @@ FROM debian:12-slim AS runtime
 # curl serves the HEALTHCHECK.
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-      libhiredis0.14 libpqxx-6.4 libyaml-cpp0.7 libspdlog1.10 libfmt9 ca-certificates curl \
+      libhiredis0.14 libpqxx-6.4 libyaml-cpp0.7 libspdlog1.10 libfmt9 libjemalloc2 \
+      ca-certificates curl \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --system --no-create-home --shell /usr/sbin/nologin floodgate
 COPY --from=build /src/build/bin/floodgate /src/build/bin/floodgate-dashboard \

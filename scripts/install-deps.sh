@@ -18,7 +18,7 @@ usage() { sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; }
 build_packages=(
   build-essential cmake pkg-config git ca-certificates
   libboost1.81-dev libhiredis-dev libpqxx-dev libyaml-cpp-dev libspdlog-dev libfmt-dev
-  libgtest-dev libgmock-dev googletest
+  libjemalloc-dev libgtest-dev libgmock-dev googletest
   nodejs npm
 )
 # What the tests and the demo stack run against: real servers, a headless browser, tools;

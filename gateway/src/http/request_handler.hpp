@@ -54,6 +54,15 @@ class request_handler {
   /// Decides what to do with one request. Runs on the session's executor.
   virtual boost::asio::awaitable<plan> handle(const request_context& ctx) = 0;
 
+  /// The plan handle() would give, when it can be made without waiting for
+  /// anything (no limiter I/O); nullopt otherwise, and then the session calls
+  /// handle(). Spares the common in-memory case a coroutine frame and a
+  /// suspension per request.
+  virtual std::optional<plan> try_handle_now(const request_context& ctx) {
+    (void)ctx;
+    return std::nullopt;
+  }
+
   /// The configuration snapshot in force now (limits and timeouts of the proxy).
   [[nodiscard]] virtual config::config_ptr current_config() const = 0;
 };

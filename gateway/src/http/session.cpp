@@ -11,6 +11,7 @@
 
 #include "http/error_status.hpp"
 #include "http/worker.hpp"
+#include "proxy/address_text.hpp"
 #include "proxy/error.hpp"
 #include "proxy/forward.hpp"
 #include "proxy/header_rewrite.hpp"
@@ -119,6 +120,7 @@ net::awaitable<void> session::run() {
   // X-Forwarded-For want the plain IPv4 address.
   if (peer_.is_v6() && peer_.to_v6().is_v4_mapped())
     peer_ = boost::asio::ip::make_address_v4(boost::asio::ip::v4_mapped, peer_.to_v6());
+  peer_text_ = proxy::address_text(peer_);  // once per connection, not per request
   stream_.socket().set_option(net::tcp::no_delay(true), ec);
   for (bool first = true; !draining_; first = false) {
     if (!co_await serve_one(first)) break;
@@ -147,7 +149,11 @@ net::awaitable<bool> session::serve_one(bool first) {
 
   auto& req = parser.get();
   const request_context ctx{req, peer_, path_of(req.target()), net::clock::now()};
-  plan pl = co_await owner_->handler->handle(ctx);
+  // Not a conditional expression around co_await: GCC 12 mishandles the
+  // temporaries of `c ? x : co_await y` in a coroutine.
+  std::optional<plan> immediate = owner_->handler->try_handle_now(ctx);
+  if (!immediate) immediate.emplace(co_await owner_->handler->handle(ctx));
+  plan& pl = *immediate;
   completion complete{std::move(pl.on_complete)};
   const bool keep_alive = req.keep_alive() && !draining_;
 
@@ -164,7 +170,7 @@ net::awaitable<bool> session::serve_one(bool first) {
     co_return keep;
   }
 
-  const proxy::downstream down{stream_,       buffer_,        parser,     peer_,       chunk(),
+  const proxy::downstream down{stream_,       buffer_,        parser,     peer_text_,  chunk(),
                                request_head_, response_head_, keep_alive, io_timeout_, &draining_};
   auto r = co_await proxy::forward(owner_->pool, down, *pl.upstream, pl.response_headers,
                                    limits.upstream_pool_size);

@@ -58,6 +58,7 @@ class session : public std::enable_shared_from_this<session> {
   std::string request_head_;  // forwarded headers as text; capacity kept across requests
   std::string response_head_;
   boost::asio::ip::address peer_;
+  std::string peer_text_;
   boost::asio::cancellation_signal cancel_;
   std::chrono::milliseconds io_timeout_{60000};
   std::uint64_t id_;

@@ -45,23 +45,38 @@ void limiter::do_decide(std::string_view key, std::span<const limit_spec> limits
       key, limits,
       boost::asio::bind_executor(ex, [this, mode, shadow, h = std::move(handler)](
                                          boost::system::error_code ec, verdict v) mutable {
-        decision_result r;
-        if (ec == errc::invalid_limit) {
-          // A configuration problem, not an unhealthy store: the store answered.
-          breaker_.on_success();
-          r = unavailable(mode, ec);
-        } else if (ec) {
-          breaker_.on_failure();
-          store_errors_.fetch_add(1, std::memory_order_relaxed);
-          r = unavailable(mode, ec);
-        } else {
-          breaker_.on_success();
-          r.what = v.allowed ? decision::allowed
-                             : (shadow ? decision::shadow_blocked : decision::blocked);
-          r.detail = std::move(v);
-        }
-        std::move(h)(std::move(r));
+        std::move(h)(conclude(ec, std::move(v), mode, shadow));
       }));
+}
+
+std::optional<decision_result> limiter::try_decide_now(std::string_view key,
+                                                       std::span<const limit_spec> limits,
+                                                       failure_mode mode, bool shadow) {
+  if (limits.empty()) return decision_result{decision::unlimited, {}, {}};
+  // Open or probing: async_decide owns the breaker's probe logic.
+  if (breaker_.state() != circuit_state::closed) return std::nullopt;
+  auto r = store_->try_check_now(key, limits);
+  if (!r) return std::nullopt;
+  return conclude(r->ec, std::move(r->v), mode, shadow);
+}
+
+decision_result limiter::conclude(boost::system::error_code ec, verdict v, failure_mode mode,
+                                  bool shadow) {
+  if (ec == errc::invalid_limit) {
+    // A configuration problem, not an unhealthy store: the store answered.
+    breaker_.on_success();
+    return unavailable(mode, ec);
+  }
+  if (ec) {
+    breaker_.on_failure();
+    store_errors_.fetch_add(1, std::memory_order_relaxed);
+    return unavailable(mode, ec);
+  }
+  breaker_.on_success();
+  decision_result r;
+  r.what = v.allowed ? decision::allowed : (shadow ? decision::shadow_blocked : decision::blocked);
+  r.detail = std::move(v);
+  return r;
 }
 
 }  // namespace floodgate::limit

@@ -119,11 +119,18 @@ std::size_t memory_store::purge_idle() {
 
 void memory_store::do_check(std::string_view key, std::span<const limit_spec> limits,
                             boost::asio::any_completion_handler<check_signature> handler) {
+  auto r = check_now(key, limits);
+  detail::post_completion(std::move(handler), r.ec, std::move(r.v));
+}
+
+std::optional<immediate_check> memory_store::try_check_now(std::string_view key,
+                                                           std::span<const limit_spec> limits) {
+  return check_now(key, limits);
+}
+
+immediate_check memory_store::check_now(std::string_view key, std::span<const limit_spec> limits) {
   for (const auto& spec : limits) {
-    if (!is_supported(spec)) {
-      detail::post_completion(std::move(handler), make_error_code(errc::invalid_limit), verdict{});
-      return;
-    }
+    if (!is_supported(spec)) return {make_error_code(errc::invalid_limit), verdict{}};
   }
 
   const std::uint64_t key_hash = hash_key(key);
@@ -190,7 +197,7 @@ void memory_store::do_check(std::string_view key, std::span<const limit_spec> li
     v.limits.push_back(s);
   }
   finalize(v);
-  detail::post_completion(std::move(handler), boost::system::error_code{}, std::move(v));
+  return {boost::system::error_code{}, std::move(v)};
 }
 
 }  // namespace floodgate::limit

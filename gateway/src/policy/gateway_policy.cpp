@@ -74,41 +74,72 @@ http::plan gateway_policy::operations_endpoint(const http::request_context& ctx)
                                         services_.render_metrics(), version));
 }
 
-net::awaitable<http::plan> gateway_policy::handle(const http::request_context& ctx) {
+struct gateway_policy::routed {
+  config::config_ptr snapshot;  // keeps *route (and its limits) alive
+  const config::route_config* route = nullptr;
+  exchange record;
+  std::string key;  // the limiter's store key; empty for a route without limits
+};
+
+std::variant<http::plan, gateway_policy::routed> gateway_policy::route(
+    const http::request_context& ctx) const {
   // Served by the listener itself, before routing: an operator's "path: /" route must not
   // be able to hide the gateway's own health from its load balancer.
-  if (ctx.path == "/health" || ctx.path == "/metrics") co_return operations_endpoint(ctx);
+  if (ctx.path == "/health" || ctx.path == "/metrics") return operations_endpoint(ctx);
 
-  auto snapshot = current_config();
-  const auto* route = match_route(*snapshot, ctx.header.method_string(), ctx.path);
-  if (route == nullptr) {
+  routed r;
+  r.snapshot = current_config();
+  r.route = match_route(*r.snapshot, ctx.header.method_string(), ctx.path);
+  r.record = start_exchange(ctx);
+  if (r.route == nullptr) {
     auto p = local_plan(make_local_response(404, "application/json", not_found_body(ctx.path),
                                             ctx.header.version()));
-    report_completion(p, services_.log, start_exchange(ctx));
-    co_return p;
+    report_completion(p, services_.log, std::move(r.record));
+    return p;
   }
-  co_return co_await decide(ctx, std::move(snapshot), *route);
+  r.record.route = r.route->name;
+  if (!r.route->limits.empty()) {
+    const auto client_ip =
+        resolve_client_ip(ctx.peer, forwarded_for_chain(ctx.header), r.snapshot->trusted_proxies);
+    auto client = resolve_client_key(r.route->key, ctx.header, client_ip);
+    r.key = store_key(r.route->name, client);
+    r.record.client_key = std::move(client.value);
+  }
+  return r;
 }
 
-net::awaitable<http::plan> gateway_policy::decide(const http::request_context& ctx,
-                                                  config::config_ptr snapshot,
-                                                  const config::route_config& route) {
-  auto e = start_exchange(ctx);
-  e.route = route.name;
-  limit::decision_result result;
-  if (!route.limits.empty()) {
-    const auto client_ip =
-        resolve_client_ip(ctx.peer, forwarded_for_chain(ctx.header), snapshot->trusted_proxies);
-    auto client = resolve_client_key(route.key, ctx.header, client_ip);
-    const auto key = store_key(route.name, client);
-    const auto before = std::chrono::steady_clock::now();
-    // `snapshot` (and so route.limits) stays alive in this frame across the suspension.
-    result = co_await services_.limiter->async_decide(key, route.limits, route.failure_mode,
-                                                      route.shadow, net::use_awaitable);
+std::optional<http::plan> gateway_policy::try_handle_now(const http::request_context& ctx) {
+  auto step = route(ctx);
+  if (auto* done = std::get_if<http::plan>(&step)) return std::move(*done);
+  auto& r = std::get<routed>(step);
+  const auto& rt = *r.route;
+  const auto before = std::chrono::steady_clock::now();
+  auto result = services_.limiter->try_decide_now(r.key, rt.limits, rt.failure_mode, rt.shadow);
+  if (!result) return std::nullopt;
+  if (!rt.limits.empty())
     services_.log->limiter_duration(std::chrono::steady_clock::now() - before);
-    e.client_key = std::move(client.value);
-    e.decided_at = std::chrono::system_clock::now();
-  }
+  return conclude(ctx, std::move(r), std::move(*result));
+}
+
+net::awaitable<http::plan> gateway_policy::handle(const http::request_context& ctx) {
+  auto step = route(ctx);
+  if (auto* done = std::get_if<http::plan>(&step)) co_return std::move(*done);
+  auto r = std::get<routed>(std::move(step));
+  const auto& rt = *r.route;
+  const auto before = std::chrono::steady_clock::now();
+  // `r.snapshot` (and so rt.limits) stays alive in this frame across the suspension.
+  auto result = co_await services_.limiter->async_decide(r.key, rt.limits, rt.failure_mode,
+                                                         rt.shadow, net::use_awaitable);
+  if (!rt.limits.empty())
+    services_.log->limiter_duration(std::chrono::steady_clock::now() - before);
+  co_return conclude(ctx, std::move(r), std::move(result));
+}
+
+http::plan gateway_policy::conclude(const http::request_context& ctx, routed r,
+                                    limit::decision_result result) const {
+  const auto& route = *r.route;
+  auto& e = r.record;
+  if (!route.limits.empty()) e.decided_at = std::chrono::system_clock::now();
   e.decision = result.what;
 
   const bool has_verdict = result.what == decision::allowed || result.what == decision::blocked ||
@@ -144,8 +175,8 @@ net::awaitable<http::plan> gateway_policy::decide(const http::request_context& c
     case decision::shadow_blocked:
     case decision::fail_open:
     case decision::unlimited: {
-      const auto it = snapshot->upstreams.find(route.upstream);
-      if (it == snapshot->upstreams.end()) {
+      const auto it = r.snapshot->upstreams.find(route.upstream);
+      if (it == r.snapshot->upstreams.end()) {
         // The loader rejects such a file; answer rather than crash if one slipped through.
         p.local = make_local_response(502, "application/json", R"({"error": "unknown_upstream"})",
                                       version);
@@ -156,9 +187,9 @@ net::awaitable<http::plan> gateway_policy::decide(const http::request_context& c
       break;
     }
   }
-  p.snapshot = std::move(snapshot);
+  p.snapshot = std::move(r.snapshot);
   report_completion(p, services_.log, std::move(e));
-  co_return p;
+  return p;
 }
 
 }  // namespace floodgate::policy

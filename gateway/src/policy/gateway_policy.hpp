@@ -4,6 +4,8 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <string>
+#include <variant>
 
 #include <floodgate/limit/limiter.hpp>
 
@@ -38,6 +40,9 @@ class gateway_policy final : public http::request_handler {
   gateway_policy(config::config_ptr initial, policy_services services);
 
   boost::asio::awaitable<http::plan> handle(const http::request_context& ctx) override;
+  /// handle()'s plan when nothing has to be awaited: /health, /metrics, 404, unlimited
+  /// routes and decisions of a store that answers at once (the memory store).
+  std::optional<http::plan> try_handle_now(const http::request_context& ctx) override;
   [[nodiscard]] config::config_ptr current_config() const override;
 
   /// Installs a new snapshot (reload). Requests in flight keep theirs.
@@ -47,9 +52,12 @@ class gateway_policy final : public http::request_handler {
   [[nodiscard]] health_status health() const;
 
  private:
-  boost::asio::awaitable<http::plan> decide(const http::request_context& ctx,
-                                            config::config_ptr snapshot,
-                                            const config::route_config& route);
+  struct routed;  // a request matched to a route, its limiter key and its exchange record
+  /// Routes the request: a finished plan (operations endpoint, 404) or the routed request.
+  std::variant<http::plan, routed> route(const http::request_context& ctx) const;
+  /// The plan for a routed request once the limiter has decided.
+  http::plan conclude(const http::request_context& ctx, routed r,
+                      limit::decision_result result) const;
   http::plan operations_endpoint(const http::request_context& ctx) const;
 
   std::atomic<std::shared_ptr<const config::config>> config_;

@@ -8,6 +8,7 @@
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/awaitable.hpp>
+#include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
@@ -21,7 +22,10 @@ using tcp = asio::ip::tcp;
 
 /// `co_await op` yields a tuple (error_code, results...) instead of throwing.
 using token = asio::as_tuple_t<asio::use_awaitable_t<>>;
-using executor = token::executor_with_default<asio::any_io_executor>;
+/// The sockets' executor is the io_context's own, not the type-erased
+/// any_io_executor: every operation copies and `prefer`s its I/O executor, which
+/// through the type erasure costs an allocation-free but long indirect call chain.
+using executor = token::executor_with_default<asio::io_context::executor_type>;
 
 /// A TCP stream with Beast's per-operation timeouts and the default token above.
 using tcp_stream = beast::basic_stream<tcp, executor, beast::unlimited_rate_policy>;

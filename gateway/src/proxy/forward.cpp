@@ -8,7 +8,6 @@
 #include <boost/beast/core/string.hpp>
 #include <boost/beast/http/read.hpp>
 
-#include "proxy/address_text.hpp"
 #include "proxy/error.hpp"
 #include "proxy/relay.hpp"
 #include "proxy/websocket_tunnel.hpp"
@@ -111,14 +110,16 @@ net::awaitable<forward_result> forward(upstream_pool& pool, downstream d,
   const bool client_http11 = req.version() >= 11;
   const bool replayable = !has_body && idempotent(req.method());
   d.request_head.clear();
-  write_upstream_request_head(d.request_head, req, address_text(d.peer), websocket);
+  write_upstream_request_head(d.request_head, req, d.peer, websocket);
 
   forward_result result;
   connection_ptr conn;
   std::optional<beast_http::response_parser<buffer_body>> rp;
   bool continue_sent = false;
   for (int attempt = 0;; ++attempt) {
-    auto acquired = co_await pool.acquire(up, attempt == 0);
+    // A replayable request learns of a stale pooled connection by failing on it
+    // and is resent on a fresh one: it need not probe the connection first.
+    auto acquired = co_await pool.acquire(up, attempt == 0, !replayable);
     if (acquired.first) {
       result.ec = acquired.first;
       co_return result;

@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <span>
 #include <string>
+#include <string_view>
 
 #include <boost/asio/ip/address.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
@@ -22,7 +23,7 @@ struct downstream {
   net::tcp_stream& stream;
   boost::beast::flat_buffer& buffer;
   beast_http::request_parser<beast_http::buffer_body>& parser;  // header read, body not yet
-  boost::asio::ip::address peer;
+  std::string_view peer;                        // the TCP peer's address as text (X-Forwarded-For)
   std::span<char> chunk;                        // relay buffer (both directions, one at a time)
   std::string& request_head;                    // reused per exchange: the rewritten headers
   std::string& response_head;                   //   (kept apart: a replay resends the request)

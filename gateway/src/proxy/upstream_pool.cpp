@@ -10,10 +10,14 @@ namespace floodgate::proxy {
 
 namespace {
 
+bool is_usable(upstream_connection& c) {
+  return c.stream.socket().is_open() && c.buffer.size() == 0;
+}
+
 // A pooled connection the server has closed (or written to unasked) is readable:
 // peek without blocking. EAGAIN means idle and healthy.
 bool looks_alive(upstream_connection& c) {
-  if (!c.stream.socket().is_open() || c.buffer.size() != 0) return false;
+  if (!is_usable(c)) return false;
   char byte = 0;
   const auto n = ::recv(c.stream.socket().native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
   return n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
@@ -32,7 +36,7 @@ upstream_pool::upstream_pool(net::executor ex, options opts)
     : ex_(ex), opts_(opts), resolver_(std::move(ex)) {}
 
 net::awaitable<std::pair<net::error_code, connection_ptr>> upstream_pool::acquire(
-    const config::upstream_config& up, bool allow_pooled) {
+    const config::upstream_config& up, bool allow_pooled, bool probe_idle) {
   const auto n = up.servers.size();
   if (n == 0) co_return std::pair{make_error_code(errc::upstream_connect), connection_ptr{}};
   const auto start = next_[up.name]++;
@@ -46,7 +50,8 @@ net::awaitable<std::pair<net::error_code, connection_ptr>> upstream_pool::acquir
       if (pass == 0 && is_down(key, net::clock::now())) continue;
       tried = true;
       if (allow_pooled) {
-        if (auto c = take_idle(key)) co_return std::pair{net::error_code{}, std::move(c)};
+        if (auto c = take_idle(key, probe_idle))
+          co_return std::pair{net::error_code{}, std::move(c)};
       }
       auto [ec, c] = co_await connect(server, key, up.connect_timeout);
       if (!ec) {
@@ -73,7 +78,7 @@ net::awaitable<std::pair<net::error_code, connection_ptr>> upstream_pool::connec
   co_return std::pair{net::error_code{}, std::move(c)};
 }
 
-connection_ptr upstream_pool::take_idle(const std::string& key) {
+connection_ptr upstream_pool::take_idle(const std::string& key, bool probe) {
   auto it = idle_.find(key);
   if (it == idle_.end()) return {};
   auto& list = it->second;
@@ -82,7 +87,7 @@ connection_ptr upstream_pool::take_idle(const std::string& key) {
   while (!list.empty()) {
     auto c = std::move(list.back());
     list.pop_back();
-    if (now - c->idle_since < opts_.idle_keepalive && looks_alive(*c)) {
+    if (now - c->idle_since < opts_.idle_keepalive && (probe ? looks_alive(*c) : is_usable(*c))) {
       c->reused = true;
       return c;
     }

@@ -44,11 +44,14 @@ class upstream_pool {
 
   /// A connection to the next server of `up` in round-robin order, skipping
   /// servers that failed recently (unless all did). An idle pooled connection to
-  /// that server is preferred when `allow_pooled`. A server that does not accept
-  /// within `up.connect_timeout` is marked down and the next one is tried.
+  /// that server is preferred when `allow_pooled`; with `probe_idle` it is first
+  /// checked for a close by the server (one non-blocking recv). A caller that can
+  /// replay its request on a fresh connection when a pooled one turns out stale
+  /// skips the probe, as NGINX does. A server that does not accept within
+  /// `up.connect_timeout` is marked down and the next one is tried.
   /// Fails with errc::upstream_connect when no server accepted.
   net::awaitable<std::pair<net::error_code, connection_ptr>> acquire(
-      const config::upstream_config& up, bool allow_pooled = true);
+      const config::upstream_config& up, bool allow_pooled = true, bool probe_idle = true);
 
   /// Returns a connection whose last exchange ended cleanly; keeps at most
   /// `max_idle` idle connections per server (the oldest is closed beyond that).
@@ -61,7 +64,7 @@ class upstream_pool {
   void clear() noexcept;
 
  private:
-  connection_ptr take_idle(const std::string& key);
+  connection_ptr take_idle(const std::string& key, bool probe);
   net::awaitable<std::pair<net::error_code, connection_ptr>> connect(
       const config::endpoint& server, std::string key, std::chrono::milliseconds timeout);
   [[nodiscard]] bool is_down(const std::string& key, net::clock::time_point now) const;

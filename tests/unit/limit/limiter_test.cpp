@@ -51,6 +51,36 @@ TEST(limiter, allowed_blocked_and_shadow_blocked) {
   EXPECT_EQ(shadow_other.what, decision::allowed) << "shadow only changes denials";
 }
 
+// Verifies the immediate path decides exactly like the asynchronous one on one
+// shared state (the memory store answers at once), and shadow still applies.
+TEST(limiter, immediate_decisions_share_state_with_async_ones) {
+  limiter lim(std::make_shared<memory_store>(), breaker_options{});
+  const auto first = lim.try_decide_now("k", one_limit, failure_mode::open, false);
+  ASSERT_TRUE(first);
+  EXPECT_EQ(first->what, decision::allowed);
+  EXPECT_EQ(first->detail.limits.at(0).remaining, 1u);
+  EXPECT_EQ(run_decide(lim, "k", one_limit, failure_mode::open).what, decision::allowed);
+  const auto denied = lim.try_decide_now("k", one_limit, failure_mode::open, false);
+  ASSERT_TRUE(denied);
+  EXPECT_EQ(denied->what, decision::blocked);
+  EXPECT_GT(denied->detail.retry_after(), 0ms);
+  EXPECT_EQ(lim.try_decide_now("k", one_limit, failure_mode::open, true)->what,
+            decision::shadow_blocked);
+  EXPECT_EQ(lim.try_decide_now("k", {}, failure_mode::open, false)->what, decision::unlimited);
+}
+
+// Verifies a store that must do I/O, or an open circuit, sends the caller to
+// async_decide (nullopt) without a store call or a breaker change.
+TEST_F(limiter_fixture, immediate_path_defers_to_async_when_it_cannot_answer) {
+  EXPECT_FALSE(lim.try_decide_now("k", one_limit, failure_mode::open, false));
+  EXPECT_EQ(store->calls(), 0u);
+  store->fail_on = {1, 2, 3};
+  for (int i = 0; i < 3; ++i) run_decide(lim, "k", one_limit, failure_mode::open);
+  ASSERT_EQ(lim.state(), circuit_state::open);
+  EXPECT_FALSE(lim.try_decide_now("k", one_limit, failure_mode::open, false));
+  EXPECT_EQ(lim.state(), circuit_state::open);
+}
+
 // Verifies store errors give fail_open / fail_closed per mode, with the store's error.
 TEST_F(limiter_fixture, store_error_follows_the_failure_mode) {
   store->fail_on = {1, 2};

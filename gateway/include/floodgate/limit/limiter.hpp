@@ -3,6 +3,7 @@
 #include <atomic>
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string_view>
 
@@ -70,6 +71,13 @@ class limiter {
         token, key, limits, mode, shadow);
   }
 
+  /// The decision of async_decide, made on the caller's thread when it needs
+  /// no waiting: no limits, or a closed circuit and a store that answers at once
+  /// (store::try_check_now). nullopt otherwise: then call async_decide.
+  [[nodiscard]] std::optional<decision_result> try_decide_now(std::string_view key,
+                                                              std::span<const limit_spec> limits,
+                                                              failure_mode mode, bool shadow);
+
   [[nodiscard]] circuit_state state() const noexcept { return breaker_.state(); }
   /// Store failures seen so far (timeouts, connection errors, script errors).
   [[nodiscard]] std::uint64_t store_errors() const noexcept { return store_errors_.load(); }
@@ -78,6 +86,8 @@ class limiter {
  private:
   void do_decide(std::string_view key, std::span<const limit_spec> limits, failure_mode mode,
                  bool shadow, boost::asio::any_completion_handler<decide_signature> handler);
+  /// What a store's answer means for the request, and for the breaker.
+  decision_result conclude(boost::system::error_code ec, verdict v, failure_mode mode, bool shadow);
 
   std::shared_ptr<store> store_;
   circuit_breaker breaker_;

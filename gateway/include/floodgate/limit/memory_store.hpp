@@ -41,7 +41,12 @@ class memory_store final : public store {
   /// returns how many were dropped.
   std::size_t purge_idle();
 
+  /// Always answers: process memory needs no I/O.
+  [[nodiscard]] std::optional<immediate_check> try_check_now(
+      std::string_view key, std::span<const limit_spec> limits) override;
+
  private:
+  [[nodiscard]] immediate_check check_now(std::string_view key, std::span<const limit_spec> limits);
   void do_check(std::string_view key, std::span<const limit_spec> limits,
                 boost::asio::any_completion_handler<check_signature> handler) override;
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <optional>
 #include <span>
 #include <string_view>
 #include <utility>
@@ -15,6 +16,12 @@ namespace floodgate::limit {
 
 /// Completion signature of every store check.
 using check_signature = void(boost::system::error_code, verdict);
+
+/// The outcome of a check answered at once (store::try_check_now).
+struct immediate_check {
+  boost::system::error_code ec;
+  verdict v;
+};
 
 /// Where limit state lives: process memory (memory_store) or Redis (redis_store).
 ///
@@ -45,6 +52,18 @@ class store {
           do_check(k, l, boost::asio::any_completion_handler<check_signature>(std::move(handler)));
         },
         token, key, limits);
+  }
+
+  /// The same check, answered on the caller's thread when the store needs no
+  /// I/O to answer it (the memory store always; the Redis store when a cached
+  /// denial answers), or nullopt when it does: then call async_check. Saves the
+  /// completion's allocation, queueing and resumption for the common case.
+  /// Thread safe.
+  [[nodiscard]] virtual std::optional<immediate_check> try_check_now(
+      std::string_view key, std::span<const limit_spec> limits) {
+    (void)key;
+    (void)limits;
+    return std::nullopt;
   }
 
  private:
