@@ -34,7 +34,7 @@ bucket_sql+="count(*) FILTER (WHERE latency_ms > $lower)]"
 psql "$uri" -X -q -v ON_ERROR_STOP=1 <<SQL
 \timing on
 TRUNCATE decision_events, decision_rollup_minute, blocked_clients_minute,
-         decision_rollup_hour, blocked_clients_hour;
+         decision_rollup_hour, blocked_clients_hour, decision_series_minute;
 -- Daily partitions covering the whole range (and a week ahead).
 SELECT floodgate_ensure_partitions(7 + ceil($hours / 24.0)::int,
                                    ((now() - interval '$hours hours') AT TIME ZONE 'UTC')::date);
@@ -73,6 +73,10 @@ FROM decision_events
 WHERE decision = 'blocked'
 GROUP BY 1, 2, 3;
 
+-- Minutes over all routes, and hours, are sums of the minute rows, as the writer makes them
+INSERT INTO decision_series_minute (minute, decision, requests)
+SELECT minute, decision, sum(requests) FROM decision_rollup_minute GROUP BY 1, 2;
+
 -- Hours are the sums of their minutes (floodgate_sum_buckets adds histograms element-wise).
 INSERT INTO decision_rollup_hour (hour, route, decision, requests, latency_sum_ms, latency_buckets)
 SELECT date_trunc('hour', minute, 'UTC'), route, decision, sum(requests), sum(latency_sum_ms),
@@ -89,6 +93,7 @@ VACUUM ANALYZE decision_rollup_minute;
 VACUUM ANALYZE blocked_clients_minute;
 VACUUM ANALYZE decision_rollup_hour;
 VACUUM ANALYZE blocked_clients_hour;
+VACUUM ANALYZE decision_series_minute;
 ANALYZE decision_events;
 SELECT (SELECT count(*) FROM decision_events) AS events,
        (SELECT count(*) FROM decision_rollup_minute) AS rollup_rows,

@@ -99,6 +99,12 @@ ON CONFLICT (minute, route, decision) DO UPDATE SET
   latency_buckets = floodgate_add_buckets(decision_rollup_minute.latency_buckets,
                                           EXCLUDED.latency_buckets);
 
+INSERT INTO decision_series_minute (minute, decision, requests)
+SELECT minute, decision, sum(requests) FROM run_minutes
+GROUP BY 1, 2
+ON CONFLICT (minute, decision) DO UPDATE SET
+  requests = decision_series_minute.requests + EXCLUDED.requests;
+
 INSERT INTO decision_rollup_hour
   (hour, route, decision, requests, latency_sum_ms, latency_buckets)
 SELECT date_trunc('hour', minute, 'UTC'), route, decision, sum(requests), sum(latency_sum_ms),
@@ -129,3 +135,4 @@ ANALYZE decision_rollup_minute;
 ANALYZE blocked_clients_minute;
 ANALYZE decision_rollup_hour;
 ANALYZE blocked_clients_hour;
+ANALYZE decision_series_minute;

@@ -8,6 +8,7 @@
 --   blocked_clients_minute   decision 'blocked' per minute/route/client
 --   decision_rollup_hour,    the same per UTC hour, so a long dashboard window reads whole
 --   blocked_clients_hour     hours here and only its edge minutes from the minute tables
+--   decision_series_minute   requests per minute/decision, all routes together (timeseries)
 --   floodgate_batches        ids of committed writer batches (exactly-once on retry)
 --   floodgate_settings       operator settings (retention)
 --
@@ -85,6 +86,15 @@ CREATE TABLE IF NOT EXISTS decision_rollup_hour (
   latency_sum_ms  double precision NOT NULL,
   latency_buckets bigint[]         NOT NULL,
   PRIMARY KEY (hour, route, decision)
+);
+
+-- Requests per minute and decision over all routes: a timeseries at minute steps reads
+-- one row per minute and decision instead of one per route as well.
+CREATE TABLE IF NOT EXISTS decision_series_minute (
+  minute   timestamptz NOT NULL,
+  decision text        NOT NULL,
+  requests bigint      NOT NULL,
+  PRIMARY KEY (minute, decision)
 );
 
 CREATE TABLE IF NOT EXISTS blocked_clients_hour (
@@ -200,6 +210,7 @@ BEGIN
   DELETE FROM blocked_clients_minute WHERE minute < keep_from;
   DELETE FROM decision_rollup_hour WHERE hour + interval '1 hour' <= keep_from;
   DELETE FROM blocked_clients_hour WHERE hour + interval '1 hour' <= keep_from;
+  DELETE FROM decision_series_minute WHERE minute < keep_from;
   DELETE FROM floodgate_batches WHERE written_at < now() - interval '1 hour';
   RETURN dropped;
 END
@@ -226,6 +237,20 @@ BEGIN
   SELECT date_trunc('hour', minute, 'UTC'), route, client_key, sum(blocked)
   FROM blocked_clients_minute GROUP BY 1, 2, 3;
   INSERT INTO floodgate_settings (key, value) VALUES ('hourly_rollups', 'filled');
+END
+$$;
+
+-- The same, once, for decision_series_minute.
+DO $$
+BEGIN
+  LOCK TABLE decision_rollup_minute, decision_series_minute IN SHARE ROW EXCLUSIVE MODE;
+  IF EXISTS (SELECT 1 FROM floodgate_settings WHERE key = 'series_rollup') THEN
+    RETURN;
+  END IF;
+  DELETE FROM decision_series_minute;
+  INSERT INTO decision_series_minute (minute, decision, requests)
+  SELECT minute, decision, sum(requests) FROM decision_rollup_minute GROUP BY 1, 2;
+  INSERT INTO floodgate_settings (key, value) VALUES ('series_rollup', 'filled');
 END
 $$;
 

@@ -162,6 +162,24 @@ std::string rollup_upserts(pqxx::transaction_base& tx, const batch_rollups& r,
   return sql;
 }
 
+// The statement adding a batch's per-minute totals over all routes.
+std::string series_upsert(pqxx::transaction_base& tx, const batch_rollups& minutes) {
+  const auto series = series_of(minutes);
+  if (series.empty()) return {};
+  std::string sql = "INSERT INTO decision_series_minute (minute, decision, requests) VALUES ";
+  bool first = true;
+  for (const auto& [key, requests] : series) {
+    const auto& [minute, decision] = key;
+    if (!first) sql += ',';
+    first = false;
+    append_row(sql, {timestamp_literal(minute), quote(tx, decision), std::to_string(requests)});
+  }
+  sql +=
+      " ON CONFLICT (minute, decision) DO UPDATE SET"
+      " requests = decision_series_minute.requests + EXCLUDED.requests;";
+  return sql;
+}
+
 // SQLSTATE class 22 (data exception): the batch's content is the problem, so retrying it
 // would fail forever and block every later event.
 bool is_data_error(const pqxx::sql_error& e) {
@@ -184,9 +202,10 @@ class postgres_sink final : public batch_sink {
         return;
       }
       copy_events(tx, events);
-      // Rollups of both granularities and the batch marker in one round trip.
+      // Every rollup (minute, minute over all routes, hour) and the batch marker in one
+      // round trip.
       const auto minutes = aggregate(events);
-      tx.exec0(rollup_upserts(tx, minutes, "minute") +
+      tx.exec0(rollup_upserts(tx, minutes, "minute") + series_upsert(tx, minutes) +
                rollup_upserts(tx, by_hour(minutes), "hour") +
                "INSERT INTO floodgate_batches (batch_id) VALUES (" + quote(tx, id) + ")");
       in_doubt_id_ = id;  // from here on a failure leaves us unsure

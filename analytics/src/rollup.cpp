@@ -58,6 +58,15 @@ batch_rollups aggregate(std::span<const decision_event> events) {
   return r;
 }
 
+std::map<series_key, std::uint64_t> series_of(const batch_rollups& minutes) {
+  std::map<series_key, std::uint64_t> series;
+  for (const auto& [key, d] : minutes.decisions) {
+    const auto& [minute, route, decision] = key;
+    series[series_key{minute, decision}] += d.requests;
+  }
+  return series;
+}
+
 batch_rollups by_hour(const batch_rollups& minutes) {
   batch_rollups r;
   for (const auto& [key, d] : minutes.decisions) {

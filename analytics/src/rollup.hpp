@@ -55,6 +55,12 @@ struct batch_rollups {
 /// client's.
 [[nodiscard]] batch_rollups aggregate(std::span<const decision_event> events);
 
+/// (minute, decision) of decision_series_minute: requests of all routes together.
+using series_key = std::tuple<std::int64_t, std::string>;
+
+/// A batch's minute rollups summed over routes, for decision_series_minute.
+[[nodiscard]] std::map<series_key, std::uint64_t> series_of(const batch_rollups& minutes);
+
 /// The same aggregates per hour: minute rollups folded into their hour, so the hourly
 /// tables receive exactly the sums the minute tables do.
 [[nodiscard]] batch_rollups by_hour(const batch_rollups& minutes);

@@ -32,18 +32,18 @@ std::string bucket_sums() {
   return s;
 }
 
-// The window's rows of a rollup pair (`base`_hour, `base`_minute) as a subquery with the
-// row's time as `t` plus `columns`: whole hours from the hourly table, the edge minutes
-// from the minute table, each a primary-key range. Parameters $1..$4 are the window_parts
-// in order. One statement, so both tables are read from the same snapshot.
-std::string window_rows(const std::string& base, const std::string& columns) {
+// The window's rows as a subquery with the row's time as `t` plus `columns`: whole hours
+// from `hour_table`, the edge minutes from `minute_table`, each a primary-key range.
+// Parameters $1..$4 are the window_parts in order. One statement, so both tables are read
+// from the same snapshot.
+std::string window_rows(const std::string& hour_table, const std::string& minute_table,
+                        const std::string& columns) {
   const auto minutes = [&](const char* from, const char* to) {
-    return "SELECT minute AS t, " + columns + " FROM " + base +
-           "_minute WHERE minute >= " + "to_timestamp(" + from + ") AND minute < to_timestamp(" +
-           to + ")";
+    return "SELECT minute AS t, " + columns + " FROM " + minute_table +
+           " WHERE minute >= " + "to_timestamp(" + from + ") AND minute < to_timestamp(" + to + ")";
   };
-  return "(SELECT hour AS t, " + columns + " FROM " + base +
-         "_hour WHERE hour >= to_timestamp($2) AND hour < to_timestamp($3) UNION ALL " +
+  return "(SELECT hour AS t, " + columns + " FROM " + hour_table +
+         " WHERE hour >= to_timestamp($2) AND hour < to_timestamp($3) UNION ALL " +
          minutes("$1", "$2") + " UNION ALL " + minutes("$3", "$4") + ") AS w";
 }
 
@@ -53,7 +53,8 @@ std::vector<route_stats> query_routes(pqxx::connection& c, std::chrono::seconds 
   static const std::string sql =
       "SELECT route, decision, sum(requests)::bigint, sum(latency_sum_ms)" + bucket_sums() +
       " FROM " +
-      window_rows("decision_rollup", "route, decision, requests, latency_sum_ms, latency_buckets") +
+      window_rows("decision_rollup_hour", "decision_rollup_minute",
+                  "route, decision, requests, latency_sum_ms, latency_buckets") +
       " GROUP BY route, decision ORDER BY route, decision";
   pqxx::read_transaction tx(c);
   const auto w = window_minutes(tx, window);
@@ -78,7 +79,7 @@ std::vector<blocked_client> query_top_blocked(pqxx::connection& c, std::chrono::
                                               std::size_t limit) {
   static const std::string sql =
       "SELECT client_key, route, sum(blocked)::bigint AS n FROM " +
-      window_rows("blocked_clients", "route, client_key, blocked") +
+      window_rows("blocked_clients_hour", "blocked_clients_minute", "route, client_key, blocked") +
       " GROUP BY client_key, route ORDER BY n DESC, client_key, route LIMIT $5";
   pqxx::read_transaction tx(c);
   const auto w = window_minutes(tx, window);
@@ -99,7 +100,8 @@ std::vector<series_point> query_timeseries(pqxx::connection& c, std::chrono::sec
       "SELECT extract(epoch FROM bucket)::bigint, decision, n FROM ("
       " SELECT date_bin($5::integer * interval '1 second', t, timestamptz 'epoch') "
       " AS bucket, decision, sum(requests)::bigint AS n FROM " +
-      window_rows("decision_rollup", "decision, requests") + " GROUP BY bucket, decision) AS steps";
+      window_rows("decision_rollup_hour", "decision_series_minute", "decision, requests") +
+      " GROUP BY bucket, decision) AS steps";
   pqxx::read_transaction tx(c);
   const std::int64_t s = step.count();
   // An hour row fits in one step only when steps are whole hours (steps are aligned to

@@ -40,7 +40,8 @@ std::string symmetric_difference(const std::string& a, const std::string& b) {
 }
 
 // Verifies decision_rollup_hour and blocked_clients_hour equal aggregates of the raw events
-// per hour, and that each hour row is the sum of its minute rows (histograms included).
+// per hour, that each hour row is the sum of its minute rows (histograms included), and
+// that decision_series_minute holds the per-minute totals over routes.
 TEST_F(pg_test, hourly_rollups_equal_raw_aggregates) {
   const std::string route = "hourly";
   constexpr int count = 6000;
@@ -78,6 +79,22 @@ TEST_F(pg_test, hourly_rollups_equal_raw_aggregates) {
   EXPECT_EQ(pg().count("SELECT sum(latency_buckets[9]) FROM decision_rollup_hour WHERE" + ours),
             pg().count("SELECT count(*) FROM decision_events WHERE" + ours +
                        "AND latency_ms > 100 AND latency_ms <= 250"));
+
+  // decision_series_minute: requests per minute and decision over all routes, so it is
+  // compared on the minutes where every raw event is one of ours (other tests of this
+  // binary may share the cluster).
+  const std::string our_minutes =
+      "SELECT date_trunc('minute', ts) FROM decision_events GROUP BY 1 HAVING bool_and(" + ours +
+      ")";
+  const auto raw_series =
+      "SELECT date_trunc('minute', ts), decision, count(*) FROM decision_events WHERE "
+      "date_trunc('minute', ts) IN (" +
+      our_minutes + ") GROUP BY 1, 2";
+  const auto series =
+      "SELECT minute, decision, requests FROM decision_series_minute WHERE minute IN (" +
+      our_minutes + ")";
+  EXPECT_EQ(pg().count(symmetric_difference(raw_series, series)), 0);
+  EXPECT_GE(pg().count("SELECT count(*) FROM (" + our_minutes + ") m"), 200);
 
   const auto raw_blocked =
       "SELECT date_trunc('hour', ts, 'UTC'), route, client_key, count(*) FROM decision_events "

@@ -91,12 +91,13 @@ TEST_F(schema, retention_drops_old_partitions) {
 }
 
 // Verifies a database from before the hourly rollups is upgraded by applying the schema:
-// the hourly tables are filled from the minute tables once, and not again (a second
+// the hourly and series tables are filled from the minute tables once, and not again (a second
 // application must not add the minutes a second time).
 TEST_F(schema, upgrade_fills_hourly_rollups_from_minutes_once) {
   pg().exec(
       "DROP TABLE decision_rollup_hour, blocked_clients_hour; "
-      "DELETE FROM floodgate_settings WHERE key = 'hourly_rollups'");
+      "DROP TABLE decision_series_minute; "
+      "DELETE FROM floodgate_settings WHERE key IN ('hourly_rollups', 'series_rollup')");
   pg().exec(
       "INSERT INTO decision_rollup_minute VALUES "
       "('2030-02-01 10:05+00', 'schema-up', 'allowed', 3, 1.5, '{1,2}'), "
@@ -118,6 +119,9 @@ TEST_F(schema, upgrade_fills_hourly_rollups_from_minutes_once) {
                           " || ' ' || blocked, '; ' ORDER BY hour) FROM "
                           "blocked_clients_hour WHERE route = 'schema-up'"),
               "2030-02-01 10 5; 2030-02-01 11 1");
+    EXPECT_EQ(pg().count("SELECT sum(requests) FROM decision_series_minute WHERE minute >= "
+                         "'2030-02-01 10:00+00' AND minute < '2030-02-01 12:00+00'"),
+              12);
   }
 }
 
