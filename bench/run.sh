@@ -159,20 +159,30 @@ if has_target fg-analytics; then
     die "PostgreSQL did not start (see $results/postgres-start.log)"
 fi
 
-start_floodgate() { # NAME PORT TEMPLATE
+start_floodgate() { # NAME PORT_VARIABLE TEMPLATE
   [[ -x "$floodgate_bin" ]] || die "$floodgate_bin missing: run scripts/build.sh"
-  BENCH_LISTEN_PORT="$2" BENCH_WORKERS="$workers" BENCH_BACKEND_PORT="$backend_port" \
-    BENCH_REDIS_PORT="$redis_port" BENCH_POSTGRES="$postgres_dsn" \
-    spawn "$1" "$floodgate_bin" --config "bench/templates/$3"
-  wait_for_http "http://127.0.0.1:$2/health" 20 || die "$1 did not start (see $results/$1.log)"
+  local try port
+  # A port found free can still be taken before we bind it (other load on the
+  # machine uses the same range for outgoing connections): then pick another.
+  for try in 1 2 3; do
+    port="${!2}"
+    BENCH_LISTEN_PORT="$port" BENCH_WORKERS="$workers" BENCH_BACKEND_PORT="$backend_port" \
+      BENCH_REDIS_PORT="$redis_port" BENCH_POSTGRES="$postgres_dsn" \
+      spawn "$1" "$floodgate_bin" --config "bench/templates/$3"
+    wait_for_http "http://127.0.0.1:$port/health" 20 "${pids[-1]}" && return 0
+    grep -q "Address already in use" "$results/$1.log" || break
+    log "$1: port $port was taken (try $try); picking another"
+    pick_port "$2"
+  done
+  die "$1 did not start (see $results/$1.log)"
 }
-has_target fg-memory && start_floodgate fg-memory "$memory_port" floodgate-memory.yaml
-has_target fg-redis-1 && start_floodgate fg-redis-1 "$redis1_port" floodgate-redis.yaml
-has_target fg-redis-2 && start_floodgate fg-redis-2 "$redis2_port" floodgate-redis.yaml
-has_target fg-analytics && start_floodgate fg-analytics "$analytics_port" floodgate-analytics.yaml
+has_target fg-memory && start_floodgate fg-memory memory_port floodgate-memory.yaml
+has_target fg-redis-1 && start_floodgate fg-redis-1 redis1_port floodgate-redis.yaml
+has_target fg-redis-2 && start_floodgate fg-redis-2 redis2_port floodgate-redis.yaml
+has_target fg-analytics && start_floodgate fg-analytics analytics_port floodgate-analytics.yaml
 has_target fg-memory-blocked &&
-  start_floodgate fg-memory-blocked "$memory_blocked_port" floodgate-memory-blocked.yaml
-has_target fg-redis-blocked && start_floodgate fg-redis-blocked "$redis_blocked_port" floodgate-redis.yaml
+  start_floodgate fg-memory-blocked memory_blocked_port floodgate-memory-blocked.yaml
+has_target fg-redis-blocked && start_floodgate fg-redis-blocked redis_blocked_port floodgate-redis.yaml
 
 if has_target nginx-lua; then
   # The distributed peer, written with the Redis store (bench/nginx-lua-redis/).
