@@ -278,20 +278,25 @@ void connection::shutdown() {
 
 // ---- checks ----------------------------------------------------------------
 
+std::optional<limit::verdict> connection::cached_denial(std::string_view key,
+                                                        std::span<const limit::limit_spec> limits) {
+  // With no denial cached (every client within its limits) there is no key to build.
+  if (denials_.empty()) return std::nullopt;
+  cache_key_.clear();
+  append_cache_key(cache_key_, key, limits);
+  auto cached = denials_.find(cache_key_, std::chrono::steady_clock::now());
+  if (cached) stats_->cache_hits.fetch_add(1, std::memory_order_relaxed);
+  return cached;
+}
+
 void connection::submit(std::unique_ptr<pending_check> check) {
   auto* p = check.release();
-  const auto now = std::chrono::steady_clock::now();
-  // With no denial cached (every client within its limits) there is no key to build.
-  if (!denials_.empty()) {
-    cache_key_.clear();
-    append_cache_key(cache_key_, p->key, p->limit_span());
-    if (auto cached = denials_.find(cache_key_, now)) {
-      stats_->cache_hits.fetch_add(1, std::memory_order_relaxed);
-      complete(p, {}, std::move(*cached));
-      delete p;
-      return;
-    }
+  if (auto cached = cached_denial(p->key, p->limit_span())) {
+    complete(p, {}, std::move(*cached));
+    delete p;
+    return;
   }
+  const auto now = std::chrono::steady_clock::now();
   switch (state_) {
     case state::ready:
       p->deadline = now + settings_->timeout;

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <deque>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -100,6 +101,10 @@ class connection : public std::enable_shared_from_this<connection> {
 
   /// Submits a check (on the executor). Answers from the denial cache when it can.
   void submit(std::unique_ptr<pending_check> check);
+
+  /// The cached denial of this check as of now, or nullopt (on the executor).
+  [[nodiscard]] std::optional<limit::verdict> cached_denial(
+      std::string_view key, std::span<const limit::limit_spec> limits);
 
   [[nodiscard]] const boost::asio::any_io_executor& executor() const noexcept { return ex_; }
   [[nodiscard]] bool ready() const noexcept { return ready_.load(std::memory_order_relaxed); }

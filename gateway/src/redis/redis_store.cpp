@@ -1,6 +1,7 @@
 #include <floodgate/redis/redis_store.hpp>
 
 #include <atomic>
+#include <optional>
 #include <stdexcept>
 #include <type_traits>
 
@@ -41,7 +42,8 @@ struct redis_store::impl {
   struct slot {
     std::shared_ptr<connection> conn;
     const net::io_context* context = nullptr;
-    bool sole_on_context = false;  // a plain io_context executor, alone on it
+    bool sole_on_context = false;   // a plain io_context executor, alone on it
+    std::optional<io_executor> io;  // that executor, when it is one
   };
   std::vector<slot> slots;
   std::shared_ptr<detail::connection_stats> stats = std::make_shared<detail::connection_stats>();
@@ -83,6 +85,7 @@ redis_store::redis_store(redis_options o, std::vector<net::any_io_executor> exec
     impl::slot s;
     s.context = context_of(ex);
     s.sole_on_context = ex.target<io_executor>() != nullptr;
+    if (s.sole_on_context) s.io = *ex.target<io_executor>();
     s.conn = std::make_shared<connection>(ex, settings, impl_->stats);
     impl_->slots.push_back(std::move(s));
   }
@@ -114,6 +117,18 @@ redis_store_stats redis_store::stats() const noexcept {
   return {s.evalsha.load(std::memory_order_relaxed), s.cache_hits.load(std::memory_order_relaxed),
           s.script_loads.load(std::memory_order_relaxed),
           s.connects.load(std::memory_order_relaxed)};
+}
+
+std::optional<limit::immediate_check> redis_store::try_check_now(
+    std::string_view key, std::span<const limit::limit_spec> limits) {
+  // Only the connection of the calling thread may be touched from here.
+  for (auto& s : impl_->slots) {
+    if (!s.sole_on_context || !s.io->running_in_this_thread()) continue;
+    auto cached = s.conn->cached_denial(key, limits);
+    if (!cached) return std::nullopt;
+    return limit::immediate_check{{}, std::move(*cached)};
+  }
+  return std::nullopt;
 }
 
 void redis_store::do_check(std::string_view key, std::span<const limit::limit_spec> limits,

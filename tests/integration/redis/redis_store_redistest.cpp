@@ -3,6 +3,7 @@
 // denial cache, NOSCRIPT recovery, outages, hangs, AUTH, SELECT and unix sockets.
 #include <atomic>
 #include <future>
+#include <optional>
 #include <thread>
 #include <vector>
 
@@ -201,6 +202,37 @@ TEST(redis_store, denied_clients_cost_no_redis_call) {
   std::this_thread::sleep_for(first.verdict.retry_after() + milliseconds(5));
   EXPECT_TRUE(h.check("flood", limits).verdict.allowed);
   EXPECT_EQ(server.command_calls("evalsha"), before + 1);
+}
+
+// Verifies a cached denial is answered on the caller's thread (store::try_check_now:
+// no Redis call, no completion to queue), and only from the connection of that thread.
+TEST(redis_store, answers_cached_denials_at_once) {
+  redis_server server;
+  store_harness h(options_for(server.url()), 2);
+  ASSERT_TRUE(h.wait_connected());
+  const std::vector<limit_spec> limits{{algorithm::token_bucket, 1, milliseconds(60'000)}};
+  auto try_on = [&](std::size_t on) {
+    std::promise<std::optional<limit::immediate_check>> promise;
+    auto fut = promise.get_future();
+    net::post(h.context(on), [&] { promise.set_value(h.store().try_check_now("now", limits)); });
+    return fut.get();
+  };
+  EXPECT_FALSE(try_on(0));  // nothing cached: Redis must decide
+  ASSERT_TRUE(h.check("now", limits, 0).verdict.allowed);
+  EXPECT_FALSE(try_on(0));  // allowed decisions are never cached
+  const auto first = h.check("now", limits, 0);
+  ASSERT_FALSE(first.verdict.allowed);
+  const auto calls = server.command_calls("evalsha");
+  const auto hit = try_on(0);
+  ASSERT_TRUE(hit);
+  EXPECT_FALSE(hit->ec);
+  EXPECT_FALSE(hit->v.allowed);
+  EXPECT_EQ(hit->v.limits[0].remaining, 0u);
+  EXPECT_GT(hit->v.retry_after().count(), 0);
+  EXPECT_LE(hit->v.retry_after(), first.verdict.retry_after());
+  EXPECT_FALSE(try_on(1));                               // the other thread's connection
+  EXPECT_FALSE(h.store().try_check_now("now", limits));  // not on a worker thread
+  EXPECT_EQ(server.command_calls("evalsha"), calls);
 }
 
 // Verifies SCRIPT FLUSH is survived: NOSCRIPT reloads the script and retries once.

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -59,6 +60,13 @@ class redis_store : public limit::store {
   /// At least one connection has completed its handshake and is usable.
   [[nodiscard]] bool connected() const noexcept;
   [[nodiscard]] redis_store_stats stats() const noexcept;
+
+  /// Answers at once, on the caller's thread, when the caller runs on the
+  /// io_context of one of the store's connections and that connection has the
+  /// check's denial cached (so a blocked client costs no Redis call and no
+  /// queueing); nullopt otherwise (then async_check talks to Redis).
+  [[nodiscard]] std::optional<limit::immediate_check> try_check_now(
+      std::string_view key, std::span<const limit::limit_spec> limits) override;
 
  private:
   void do_check(std::string_view key, std::span<const limit::limit_spec> limits,
