@@ -15,6 +15,7 @@ events=${1:-10000000}
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 build=${BUILD_DIR:-$repo/build}
 dashboard_bin=$build/bin/floodgate-dashboard
+# shellcheck disable=SC2034 # read by log() in common.sh
 FLOODGATE_LOG_TAG=dashboard-bench
 # shellcheck source=../scripts/lib/common.sh
 source "$repo/scripts/lib/common.sh"
@@ -26,6 +27,7 @@ command -v curl >/dev/null || die "curl not found"
 
 work=$(mktemp -d /tmp/floodgate-dashboard-bench.XXXXXX)
 chmod 755 "$work"  # PostgreSQL runs as the postgres user when we are root
+pg_port="" dash_port=""
 pick_port pg_port ""
 pick_port dash_port ""
 dash_pid=""
@@ -68,9 +70,9 @@ wait_for_http "http://127.0.0.1:$dash_port/health" 20 || { cat "$work/dashboard.
 
 # time_ms PATH: median of 5 curl time_total values in ms, after one warm-up request.
 time_ms() {
-  local url="http://127.0.0.1:$dash_port$1" samples=() i code
+  local url="http://127.0.0.1:$dash_port$1" samples=() code
   curl -s -o /dev/null --max-time 30 "$url"
-  for i in 1 2 3 4 5; do
+  for _ in 1 2 3 4 5; do
     read -r code t < <(curl -s -o /dev/null --max-time 30 -w '%{http_code} %{time_total}\n' "$url")
     [[ $code == 200 ]] || die "$1 answered $code"
     samples+=("$(awk -v t="$t" 'BEGIN { printf "%.1f", t * 1000 }')")

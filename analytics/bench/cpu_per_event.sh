@@ -18,6 +18,7 @@ rate=${1:-4000}
 duration=${2:-15}
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 floodgate_bin=${FLOODGATE_BIN:-$repo/build/bin/floodgate}
+# shellcheck disable=SC2034 # read by log() in common.sh
 FLOODGATE_LOG_TAG=cpu-per-event
 # shellcheck source=../../scripts/lib/common.sh
 source "$repo/scripts/lib/common.sh"
@@ -90,7 +91,7 @@ run() {
   local gw0 wr0 pg0 writer
   writer=$(writer_stat "$gw")
   gw0=$(ticks "/proc/$gw/stat")
-  wr0=$(ticks $writer)
+  wr0=$(ticks "$writer")
   pg0=$(pg_ticks)
   h2load --h1 -c4 -t1 --rps $((rate / 4)) -D "$duration" "http://127.0.0.1:$gw_port/" \
     >"$work/$name-h2load.txt" 2>&1
@@ -105,7 +106,7 @@ run() {
   fi
   local gw1 wr1 pg1
   gw1=$(ticks "/proc/$gw/stat")
-  wr1=$(ticks $writer)
+  wr1=$(ticks "$writer")
   pg1=$(pg_ticks)
   stop_pid "$gw" 10
   echo "$name: $requests requests (2xx), $rows rows; CPU ms per 1,000 requests:" \
