@@ -53,8 +53,11 @@ gateway_app::gateway_app(config::config_ptr cfg, std::string config_path)
     : config_path_(std::move(config_path)), startup_config_(cfg) {
   const auto threads = worker_count(*cfg);
   for (unsigned i = 0; i < threads; ++i) {
-    // Concurrency hint 1: each context is run by exactly one thread (http::server).
-    contexts_.push_back(std::make_unique<net::io_context>(1));
+    // Each context is run by exactly one thread (http::server), and every socket
+    // of a context (clients, upstreams, Redis) is only touched from that thread:
+    // the reactor's per-descriptor locks can go. Other threads still post to a
+    // context (signals, drain), so the scheduler keeps its lock.
+    contexts_.push_back(std::make_unique<net::io_context>(BOOST_ASIO_CONCURRENCY_HINT_UNSAFE_IO));
     work_.push_back(net::make_work_guard(*contexts_.back()));
   }
 

@@ -11,7 +11,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/core/error.hpp>
 
 namespace floodgate::net {
 
@@ -27,9 +27,8 @@ using token = asio::as_tuple_t<asio::use_awaitable_t<>>;
 /// through the type erasure costs an allocation-free but long indirect call chain.
 using executor = token::executor_with_default<asio::io_context::executor_type>;
 
-/// A TCP stream with Beast's per-operation timeouts and the default token above.
-using tcp_stream = beast::basic_stream<tcp, executor, beast::unlimited_rate_policy>;
-using tcp_socket = tcp_stream::socket_type;
+/// A TCP socket on the default token (the raw socket under net::tcp_stream).
+using tcp_socket = asio::basic_stream_socket<tcp, executor>;
 using tcp_acceptor = asio::basic_socket_acceptor<tcp, executor>;
 using tcp_resolver = asio::ip::basic_resolver<tcp, executor>;
 
@@ -39,3 +38,6 @@ using awaitable = asio::awaitable<T>;
 using clock = std::chrono::steady_clock;
 
 }  // namespace floodgate::net
+
+// net::tcp_stream, the timed socket every connection of the data plane uses.
+#include "proxy/timed_stream.hpp"
