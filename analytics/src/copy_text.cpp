@@ -95,6 +95,27 @@ std::string format_timestamp(std::int64_t unix_seconds) {
       std::chrono::system_clock::time_point{std::chrono::seconds{unix_seconds}});
 }
 
+void append_copy_field(std::string& line, std::string_view s) {
+  for (const char c : s) {
+    switch (c) {
+      case '\\':
+        line += "\\\\";
+        break;
+      case '\t':
+        line += "\\t";
+        break;
+      case '\n':
+        line += "\\n";
+        break;
+      case '\r':
+        line += "\\r";
+        break;
+      default:
+        line += c;
+    }
+  }
+}
+
 bool is_valid_utf8(std::string_view s) noexcept {
   for (std::size_t i = 0; i < s.size();) {
     const auto n = utf8_sequence_length(s, i);

@@ -22,4 +22,10 @@ namespace floodgate::analytics {
 /// Whether to_valid_utf8(s) would change `s` (cheap check for the common case).
 [[nodiscard]] bool is_valid_utf8(std::string_view s) noexcept;
 
+/// Appends `s` to `line` as one field of a COPY row in text format: backslash, tab,
+/// newline and carriage return escaped, the only bytes COPY treats specially in a value.
+/// `s` must be valid UTF-8 without NUL (to_valid_utf8): the bytes of a multi-byte UTF-8
+/// sequence are all >= 0x80, so escaping byte by byte cannot split a character.
+void append_copy_field(std::string& line, std::string_view s);
+
 }  // namespace floodgate::analytics
