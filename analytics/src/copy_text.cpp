@@ -96,24 +96,31 @@ std::string format_timestamp(std::int64_t unix_seconds) {
 }
 
 void append_copy_field(std::string& line, std::string_view s) {
-  for (const char c : s) {
-    switch (c) {
+  // Runs without special bytes (nearly always the whole field) are appended at once.
+  std::size_t plain = 0;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const char* escaped = nullptr;
+    switch (s[i]) {
       case '\\':
-        line += "\\\\";
+        escaped = "\\\\";
         break;
       case '\t':
-        line += "\\t";
+        escaped = "\\t";
         break;
       case '\n':
-        line += "\\n";
+        escaped = "\\n";
         break;
       case '\r':
-        line += "\\r";
+        escaped = "\\r";
         break;
       default:
-        line += c;
+        continue;
     }
+    line.append(s.substr(plain, i - plain));
+    line += escaped;
+    plain = i + 1;
   }
+  line.append(s.substr(plain));
 }
 
 bool is_valid_utf8(std::string_view s) noexcept {
