@@ -14,6 +14,7 @@
 #include <boost/beast/http/string_body.hpp>
 
 #include "config/config.hpp"
+#include "proxy/header_block.hpp"
 
 namespace floodgate::http {
 
@@ -40,7 +41,7 @@ struct plan {
   std::optional<beast_http::response<beast_http::string_body>> local;
   config::config_ptr snapshot;  // keeps *upstream alive for the exchange
   const config::upstream_config* upstream = nullptr;
-  std::vector<std::pair<std::string, std::string>> response_headers;
+  proxy::header_block response_headers;
   std::function<void(unsigned status)> on_complete;
 };
 

@@ -7,6 +7,7 @@
 #include "policy/client_key.hpp"
 #include "policy/rate_limit_headers.hpp"
 #include "policy/route_match.hpp"
+#include "proxy/header_rewrite.hpp"
 
 namespace floodgate::policy {
 
@@ -163,7 +164,7 @@ http::plan gateway_policy::conclude(const http::request_context& ctx, routed r,
       auto res = make_local_response(route.deny_status, "application/json",
                                      rate_limited_body(route.name, retry_s), version);
       res.set(beast_http::field::retry_after, std::to_string(retry_s));
-      for (auto& [name, value] : headers) res.set(name, value);
+      proxy::append_fields(res, headers);
       p.local = std::move(res);
       break;
     }

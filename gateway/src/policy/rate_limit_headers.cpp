@@ -1,6 +1,8 @@
 #include "policy/rate_limit_headers.hpp"
 
 #include <algorithm>
+#include <array>
+#include <charconv>
 
 namespace floodgate::policy {
 
@@ -27,6 +29,30 @@ std::string sf_string(std::string_view text) {
   return out;
 }
 
+namespace {
+
+template <typename Integer>
+void append_number(std::string& to, Integer n) {
+  std::array<char, 24> digits{};
+  const auto end = std::to_chars(digits.data(), digits.data() + digits.size(), n).ptr;
+  to.append(digits.data(), end);
+}
+
+// The structured-field string "<route>-<i>" (RFC 8941 §3.3.3): only the route
+// can need escaping; the digits and '-' never do.
+void append_item_name(std::string& to, std::string_view route, std::size_t i) {
+  to += '"';
+  for (const char c : route) {
+    if (c == '"' || c == '\\') to += '\\';
+    to += c;
+  }
+  to += '-';
+  append_number(to, i);
+  to += '"';
+}
+
+}  // namespace
+
 header_list rate_limit_headers(std::string_view route, std::span<const limit::limit_spec> limits,
                                const limit::verdict& v, header_selection which,
                                chrono::system_clock::time_point now) {
@@ -36,42 +62,39 @@ header_list rate_limit_headers(std::string_view route, std::span<const limit::li
   }
   const auto index = v.most_restrictive;
   const auto& status = v.limits[index];
-  // sf_string("<route>-<i>"): the digits and '-' need no escaping, so the quoted
-  // route is built once and each item name only appends to it.
-  std::string quoted_route = sf_string(route);
-  quoted_route.pop_back();  // the closing quote comes after "-<i>"
-  const auto append_item_name = [&](std::string& to, std::size_t i) {
-    to.append(quoted_route).append("-").append(std::to_string(i)).append("\"");
-  };
-
-  // Up to six fields: no regrowth of the list per request.
-  out.reserve((which.x_ratelimit ? 4 : 0) + (which.ietf ? 2 : 0));
+  // One allocation for the whole block.
+  out.reserve(160 + limits.size() * (route.size() + 48));
   if (which.x_ratelimit) {
     const auto decided = v.decided_at == chrono::system_clock::time_point{} ? now : v.decided_at;
     const auto reset_at = chrono::ceil<chrono::seconds>(decided + status.reset_after);
-    out.emplace_back("X-RateLimit-Limit", std::to_string(status.limit));
-    out.emplace_back("X-RateLimit-Remaining", std::to_string(status.remaining));
-    out.emplace_back("X-RateLimit-Reset", std::to_string(reset_at.time_since_epoch().count()));
-    out.emplace_back("X-RateLimit-Strategy", std::string(to_string(limits[index].algo)));
+    append_number(out.begin("X-RateLimit-Limit"), status.limit);
+    out.end();
+    append_number(out.begin("X-RateLimit-Remaining"), status.remaining);
+    out.end();
+    append_number(out.begin("X-RateLimit-Reset"), reset_at.time_since_epoch().count());
+    out.end();
+    out.add("X-RateLimit-Strategy", to_string(limits[index].algo));
   }
   if (which.ietf) {
-    std::string policy;
-    policy.reserve(limits.size() * (quoted_route.size() + 32));
+    auto& policy = out.begin("RateLimit-Policy");
     for (std::size_t i = 0; i < limits.size(); ++i) {
       if (i != 0) policy += ", ";
       // Sub-second windows still need an integer w; round up like every other delta here.
       const auto w = std::max<std::int64_t>(1, ceil_seconds(limits[i].window));
-      append_item_name(policy, i);
-      policy.append(";q=").append(std::to_string(limits[i].limit));
-      policy.append(";w=").append(std::to_string(w));
+      append_item_name(policy, route, i);
+      policy.append(";q=");
+      append_number(policy, limits[i].limit);
+      policy.append(";w=");
+      append_number(policy, w);
     }
-    out.emplace_back("RateLimit-Policy", std::move(policy));
-    std::string current;
-    current.reserve(quoted_route.size() + 32);
-    append_item_name(current, index);
-    current.append(";r=").append(std::to_string(status.remaining));
-    current.append(";t=").append(std::to_string(ceil_seconds(status.reset_after)));
-    out.emplace_back("RateLimit", std::move(current));
+    out.end();
+    auto& current = out.begin("RateLimit");
+    append_item_name(current, route, index);
+    current.append(";r=");
+    append_number(current, status.remaining);
+    current.append(";t=");
+    append_number(current, ceil_seconds(status.reset_after));
+    out.end();
   }
   return out;
 }

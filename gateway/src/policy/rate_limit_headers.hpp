@@ -11,9 +11,11 @@
 #include <floodgate/limit/limit_spec.hpp>
 #include <floodgate/limit/verdict.hpp>
 
+#include "proxy/header_block.hpp"
+
 namespace floodgate::policy {
 
-using header_list = std::vector<std::pair<std::string, std::string>>;
+using header_list = proxy::header_block;
 
 /// Whole seconds covering `d`, rounded up: a client told to wait this long is never early.
 [[nodiscard]] std::int64_t ceil_seconds(std::chrono::milliseconds d) noexcept;

@@ -171,12 +171,12 @@ void write_downstream_response_head(std::string& out, const beast_http::response
   } else if (f.client_http10) {
     append_field(out, "Connection", "keep-alive");
   }
-  for (const auto& [name, value] : extra) append_field(out, name, value);
+  out.append(extra.text());
   out.append("\r\n");
 }
 
 void append_fields(beast_http::fields& f, header_list extra) {
-  for (const auto& [name, value] : extra) f.insert(name, value);
+  for (const auto& [name, value] : extra.fields()) f.insert(name, value);
 }
 
 }  // namespace floodgate::proxy

@@ -7,12 +7,14 @@
 
 #include <boost/beast/http/message.hpp>
 
+#include "proxy/header_block.hpp"
+
 namespace floodgate::proxy {
 
 namespace beast_http = boost::beast::http;
 
-/// Extra response fields (name, value) appended to whatever goes back downstream.
-using header_list = std::span<const std::pair<std::string, std::string>>;
+/// Extra response fields appended to whatever goes back downstream.
+using header_list = const header_block&;
 
 /// True for a request asking to become a WebSocket (Upgrade: websocket and
 /// Connection: upgrade); those keep their Upgrade/Connection fields end to end.

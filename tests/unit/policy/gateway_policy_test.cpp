@@ -110,10 +110,8 @@ class gateway_policy_test : public ::testing::Test {
   }
 
   static std::string field(const http::plan& p, std::string_view name) {
-    for (const auto& [n, v] : p.response_headers) {
-      if (n == name) return v;
-    }
-    return "<absent>";
+    const auto v = p.response_headers.find(name);
+    return v ? std::string(*v) : "<absent>";
   }
 
   net::io_context ioc_;

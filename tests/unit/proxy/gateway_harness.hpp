@@ -35,7 +35,7 @@ class forwarding_handler final : public http::request_handler {
       p.snapshot = cfg_;
       p.upstream = &cfg_->upstreams.at("backend");
     }
-    p.response_headers = {{"X-Gateway", "test"}};
+    p.response_headers.add("X-Gateway", "test");
     p.on_complete = [this](unsigned status) {
       std::lock_guard lock(mutex_);
       statuses_.push_back(status);

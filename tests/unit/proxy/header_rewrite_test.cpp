@@ -130,7 +130,8 @@ TEST(header_rewrite, prepares_response) {
   h.set(bh::field::proxy_authenticate, "Basic");
   h.set(bh::field::transfer_encoding, "chunked");
   h.set(bh::field::server, "backend");
-  const std::vector<std::pair<std::string, std::string>> extra{{"X-RateLimit-Limit", "10"}};
+  header_block extra;
+  extra.add("X-RateLimit-Limit", "10");
   const auto out = returned(h, extra, {.chunked = true, .keep_alive = true});
   EXPECT_EQ(out.count("X-Hop"), 0u);
   EXPECT_EQ(out.count(bh::field::connection), 0u);

@@ -1,0 +1,67 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include <boost/container/small_vector.hpp>
+
+namespace floodgate::proxy {
+
+/// Fields the gateway adds to a response (the rate-limit headers), kept as the
+/// wire text "Name: value\r\n..." they end up as: building them is appending to
+/// one string, and a forwarded response copies the block into its header in one
+/// go. Names and values must not contain CR or LF (the builders write numbers,
+/// algorithm names and escaped structured-field strings).
+class header_block {
+ public:
+  using field = std::pair<std::string_view, std::string_view>;
+  using field_list = boost::container::small_vector<field, 8>;
+
+  /// Appends "name: value\r\n".
+  void add(std::string_view name, std::string_view value) {
+    begin(name);
+    text_.append(value);
+    end();
+  }
+
+  /// Appends "name: " and leaves the value to the caller (text()), then end().
+  std::string& begin(std::string_view name) {
+    text_.append(name).append(": ");
+    return text_;
+  }
+  void end() { text_.append("\r\n"); }
+
+  void reserve(std::size_t bytes) { text_.reserve(bytes); }
+
+  [[nodiscard]] std::string_view text() const noexcept { return text_; }
+  [[nodiscard]] bool empty() const noexcept { return text_.empty(); }
+
+  /// Every (name, value), in order (views into this block).
+  [[nodiscard]] field_list fields() const {
+    field_list out;
+    std::string_view rest = text_;
+    while (!rest.empty()) {
+      const auto eol = rest.find("\r\n");
+      const auto line = rest.substr(0, eol);
+      const auto colon = line.find(": ");
+      out.emplace_back(line.substr(0, colon), line.substr(colon + 2));
+      rest.remove_prefix(eol == std::string_view::npos ? rest.size() : eol + 2);
+    }
+    return out;
+  }
+
+  /// The value of the first field named exactly `name`.
+  [[nodiscard]] std::optional<std::string_view> find(std::string_view name) const {
+    for (const auto& [n, v] : fields()) {
+      if (n == name) return v;
+    }
+    return std::nullopt;
+  }
+
+ private:
+  std::string text_;
+};
+
+}  // namespace floodgate::proxy
