@@ -56,35 +56,25 @@ class timed_stream {
 
   template <typename MutableBufferSequence, typename Token = token>
   auto async_read_some(const MutableBufferSequence& buffers, Token&& t = {}) {
-    return boost::asio::async_initiate<Token, void(error_code, std::size_t)>(
-        [this](auto handler, const MutableBufferSequence& b) {
-          socket_.async_read_some(b,
-                                  timeout_mapping<decltype(handler)>{std::move(handler), watch_});
-        },
-        t, buffers);
+    return start<void(error_code, std::size_t)>(
+        t, [this, buffers](auto h) { socket_.async_read_some(buffers, std::move(h)); });
   }
 
   template <typename ConstBufferSequence, typename Token = token>
   auto async_write_some(const ConstBufferSequence& buffers, Token&& t = {}) {
-    return boost::asio::async_initiate<Token, void(error_code, std::size_t)>(
-        [this](auto handler, const ConstBufferSequence& b) {
-          socket_.async_write_some(b,
-                                   timeout_mapping<decltype(handler)>{std::move(handler), watch_});
-        },
-        t, buffers);
+    return start<void(error_code, std::size_t)>(
+        t, [this, buffers](auto h) { socket_.async_write_some(buffers, std::move(h)); });
   }
 
   /// Connects to the first endpoint of `endpoints` that accepts (asio::async_connect).
   template <typename EndpointSequence, typename Token = token>
   auto async_connect(const EndpointSequence& endpoints, Token&& t = {}) {
-    return boost::asio::async_initiate<Token, void(error_code, tcp::endpoint)>(
-        [this](auto handler, const EndpointSequence& e) {
-          // An explicit condition: the handler alone would be taken for one.
-          boost::asio::async_connect(
-              socket_, e, [](const error_code&, const tcp::endpoint&) { return true; },
-              timeout_mapping<decltype(handler)>{std::move(handler), watch_});
-        },
-        t, endpoints);
+    return start<void(error_code, tcp::endpoint)>(t, [this, endpoints](auto h) {
+      // An explicit condition: the handler alone would be taken for one.
+      boost::asio::async_connect(
+          socket_, endpoints, [](const error_code&, const tcp::endpoint&) { return true; },
+          std::move(h));
+    });
   }
 
   /// The deadline and the timer that enforces it, shared with the timer's wait
@@ -109,6 +99,17 @@ class timed_stream {
 
  private:
   [[nodiscard]] static bool expired(const watch& w) noexcept;
+
+  // Runs `operation(handler)` on the socket, the caller's handler wrapped so that
+  // the deadline's cancellation reads as a timeout.
+  template <typename Signature, typename Token, typename Operation>
+  auto start(Token& t, Operation operation) {
+    return boost::asio::async_initiate<Token, Signature>(
+        [this, operation](auto handler) mutable {
+          operation(timeout_mapping<decltype(handler)>{std::move(handler), watch_});
+        },
+        t);
+  }
 
   std::shared_ptr<watch> watch_;
   socket_type socket_;
