@@ -64,6 +64,12 @@ void timed_stream::expires_at(clock::time_point t) {
   if (t < w.armed_for) arm(watch_, t);
 }
 
+void timed_stream::guard_operation() {
+  const auto& w = *watch_;
+  if (w.armed_for == clock::time_point::max() && w.deadline != clock::time_point::max())
+    arm(watch_, w.deadline);
+}
+
 void timed_stream::cancel() {
   error_code ignored;
   socket_.cancel(ignored);

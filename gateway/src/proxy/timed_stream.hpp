@@ -106,10 +106,15 @@ class timed_stream {
   auto start(Token& t, Operation operation) {
     return boost::asio::async_initiate<Token, Signature>(
         [this, operation](auto handler) mutable {
+          guard_operation();
           operation(timeout_mapping<decltype(handler)>{std::move(handler), watch_});
         },
         t);
   }
+
+  // A deadline that passed while no operation was pending left the timer idle:
+  // wake it for this operation (at once if the deadline is already past).
+  void guard_operation();
 
   std::shared_ptr<watch> watch_;
   socket_type socket_;

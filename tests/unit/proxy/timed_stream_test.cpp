@@ -1,0 +1,125 @@
+// net::tcp_stream (proxy/timed_stream.hpp): Beast's timeout contract kept by one lazy
+// timer per connection. Real loopback sockets; the peer never sends, so a read waits
+// until its deadline.
+
+#include "proxy/timed_stream.hpp"
+
+#include <array>
+#include <chrono>
+#include <optional>
+
+#include <gtest/gtest.h>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/write.hpp>
+
+namespace floodgate::net {
+namespace {
+
+using namespace std::chrono_literals;
+
+struct connected_pair {
+  asio::io_context ioc;
+  tcp_acceptor acceptor{ioc.get_executor(), tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0)};
+  timed_stream client{ioc.get_executor()};
+  std::optional<tcp_socket> server;
+
+  connected_pair() {
+    client.socket().connect(acceptor.local_endpoint());
+    server.emplace(acceptor.accept());
+  }
+
+  // Runs `body` as a coroutine to completion; returns how long it took.
+  template <typename Body>
+  clock::duration run(Body body) {
+    const auto start = clock::now();
+    asio::co_spawn(ioc, body(), [](std::exception_ptr e) {
+      if (e) std::rethrow_exception(e);
+    });
+    ioc.run_for(5s);
+    return clock::now() - start;
+  }
+};
+
+awaitable<error_code> read_once(timed_stream& s) {
+  std::array<char, 16> buf{};
+  auto [ec, n] = co_await s.async_read_some(asio::buffer(buf));
+  co_return ec;
+}
+
+// Verifies a read still pending at its deadline fails with beast's timeout error.
+TEST(timed_stream, pending_read_times_out_at_the_deadline) {
+  connected_pair p;
+  error_code ec;
+  const auto took = p.run([&]() -> awaitable<void> {
+    p.client.expires_after(100ms);
+    ec = co_await read_once(p.client);
+  });
+  EXPECT_EQ(ec, beast::error::timeout);
+  EXPECT_GE(took, 100ms);
+  EXPECT_LT(took, 1s);
+}
+
+// Verifies a deadline moved later before the first one passes is the one that counts
+// (the timer wakes at the first, finds the later one, and sleeps again).
+TEST(timed_stream, later_deadline_replaces_an_earlier_one) {
+  connected_pair p;
+  error_code ec;
+  const auto took = p.run([&]() -> awaitable<void> {
+    p.client.expires_after(50ms);
+    p.client.expires_after(250ms);
+    ec = co_await read_once(p.client);
+  });
+  EXPECT_EQ(ec, beast::error::timeout);
+  EXPECT_GE(took, 250ms);
+}
+
+// Verifies an earlier deadline re-arms the timer at once.
+TEST(timed_stream, earlier_deadline_rearms) {
+  connected_pair p;
+  error_code ec;
+  const auto took = p.run([&]() -> awaitable<void> {
+    p.client.expires_after(3s);
+    p.client.expires_after(100ms);
+    ec = co_await read_once(p.client);
+  });
+  EXPECT_EQ(ec, beast::error::timeout);
+  EXPECT_LT(took, 1s);
+}
+
+// Verifies a deadline that passed while nothing was pending fails the next operation
+// (beast::basic_stream's contract), and expires_never lifts it.
+TEST(timed_stream, deadline_passed_while_idle_fails_the_next_operation) {
+  connected_pair p;
+  error_code first, second;
+  p.run([&]() -> awaitable<void> {
+    p.client.expires_after(50ms);
+    asio::steady_timer pause(p.ioc, 150ms);
+    co_await pause.async_wait(asio::use_awaitable);
+    first = co_await read_once(p.client);
+    // No deadline: the read completes when the peer writes.
+    p.client.expires_never();
+    asio::write(*p.server, asio::buffer("x", 1));
+    second = co_await read_once(p.client);
+  });
+  EXPECT_EQ(first, beast::error::timeout);
+  EXPECT_FALSE(second) << second.message();
+}
+
+// Verifies cancel() is a plain cancellation, not a timeout.
+TEST(timed_stream, cancel_is_not_a_timeout) {
+  connected_pair p;
+  error_code ec;
+  p.run([&]() -> awaitable<void> {
+    p.client.expires_after(5s);
+    asio::steady_timer soon(p.ioc, 50ms);
+    soon.async_wait([&](const error_code&) { p.client.cancel(); });
+    ec = co_await read_once(p.client);
+  });
+  EXPECT_EQ(ec, asio::error::operation_aborted);
+}
+
+}  // namespace
+}  // namespace floodgate::net
