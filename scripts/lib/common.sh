@@ -22,18 +22,21 @@ port_in_use() {
 # variable instead of printing: $(pick_port) would run in a subshell and forget).
 _picked_ports=" "
 pick_port() {
-  local var="$1" preferred="${2:-}" port tries=0
-  if [[ -n "$preferred" && "$_picked_ports" != *" $preferred "* ]] && ! port_in_use "$preferred"; then
-    port="$preferred"
+  # Locals carry a prefix: `printf -v` would set a local of the caller's variable's name
+  # instead of the caller's variable (e.g. `pick_port port`).
+  local _pp_var="$1" _pp_preferred="${2:-}" _pp_port _pp_tries=0
+  if [[ -n "$_pp_preferred" && "$_picked_ports" != *" $_pp_preferred "* ]] &&
+    ! port_in_use "$_pp_preferred"; then
+    _pp_port="$_pp_preferred"
   else
     while :; do
-      port=$((20000 + RANDOM % 40000))
-      [[ "$_picked_ports" == *" $port "* ]] || port_in_use "$port" || break
-      ((++tries < 200)) || die "no free port found"
+      _pp_port=$((20000 + RANDOM % 40000))
+      [[ "$_picked_ports" == *" $_pp_port "* ]] || port_in_use "$_pp_port" || break
+      ((++_pp_tries < 200)) || die "no free port found"
     done
   fi
-  _picked_ports+="$port "
-  printf -v "$var" '%s' "$port"
+  _picked_ports+="$_pp_port "
+  printf -v "$_pp_var" '%s' "$_pp_port"
 }
 
 # wait_for_port PORT SECONDS: polls until 127.0.0.1:PORT accepts connections.
