@@ -55,14 +55,18 @@ class request_handler {
   /// Decides what to do with one request. Runs on the session's executor.
   virtual boost::asio::awaitable<plan> handle(const request_context& ctx) = 0;
 
-  /// The plan handle() would give, when it can be made without waiting for
-  /// anything (no limiter I/O); nullopt otherwise, and then the session calls
-  /// handle(). Spares the common in-memory case a coroutine frame and a
-  /// suspension per request.
-  virtual std::optional<plan> try_handle_now(const request_context& ctx) {
-    (void)ctx;
-    return std::nullopt;
-  }
+  /// What start() gives: the plan (`ready`), or the coroutine that will make it
+  /// (`pending`, to be co_awaited while `ctx` is alive).
+  struct started {
+    std::optional<plan> ready;
+    std::optional<boost::asio::awaitable<plan>> pending;
+  };
+
+  /// handle() in two steps: everything that needs no waiting is done here, on the
+  /// caller's thread, and only a limiter that must wait (Redis) leaves a coroutine
+  /// to await. Spares the in-memory case a coroutine frame and a suspension per
+  /// request, and the Redis case nothing (no step is done twice).
+  virtual started start(const request_context& ctx) { return {std::nullopt, handle(ctx)}; }
 
   /// The configuration snapshot in force now (limits and timeouts of the proxy).
   [[nodiscard]] virtual config::config_ptr current_config() const = 0;

@@ -151,9 +151,9 @@ net::awaitable<bool> session::serve_one(bool first) {
   const request_context ctx{req, peer_, path_of(req.target()), net::clock::now()};
   // Not a conditional expression around co_await: GCC 12 mishandles the
   // temporaries of `c ? x : co_await y` in a coroutine.
-  std::optional<plan> immediate = owner_->handler->try_handle_now(ctx);
-  if (!immediate) immediate.emplace(co_await owner_->handler->handle(ctx));
-  plan& pl = *immediate;
+  auto handling = owner_->handler->start(ctx);
+  if (!handling.ready) handling.ready.emplace(co_await std::move(*handling.pending));
+  plan& pl = *handling.ready;
   completion complete{std::move(pl.on_complete)};
   const bool keep_alive = req.keep_alive() && !draining_;
 

@@ -109,23 +109,26 @@ std::variant<http::plan, gateway_policy::routed> gateway_policy::route(
   return r;
 }
 
-std::optional<http::plan> gateway_policy::try_handle_now(const http::request_context& ctx) {
+http::request_handler::started gateway_policy::start(const http::request_context& ctx) {
   auto step = route(ctx);
-  if (auto* done = std::get_if<http::plan>(&step)) return std::move(*done);
+  if (auto* done = std::get_if<http::plan>(&step)) return {std::move(*done), std::nullopt};
   auto& r = std::get<routed>(step);
   const auto& rt = *r.route;
   const auto before = std::chrono::steady_clock::now();
   auto result = services_.limiter->try_decide_now(r.key, rt.limits, rt.failure_mode, rt.shadow);
-  if (!result) return std::nullopt;
+  if (!result) return {std::nullopt, finish(ctx, std::move(r))};
   if (!rt.limits.empty())
     services_.log->limiter_duration(std::chrono::steady_clock::now() - before);
-  return conclude(ctx, std::move(r), std::move(*result));
+  return {conclude(ctx, std::move(r), std::move(*result)), std::nullopt};
 }
 
 net::awaitable<http::plan> gateway_policy::handle(const http::request_context& ctx) {
-  auto step = route(ctx);
-  if (auto* done = std::get_if<http::plan>(&step)) co_return std::move(*done);
-  auto r = std::get<routed>(std::move(step));
+  auto s = start(ctx);
+  if (s.ready) co_return std::move(*s.ready);
+  co_return co_await std::move(*s.pending);
+}
+
+net::awaitable<http::plan> gateway_policy::finish(const http::request_context& ctx, routed r) {
   const auto& rt = *r.route;
   const auto before = std::chrono::steady_clock::now();
   // `r.snapshot` (and so rt.limits) stays alive in this frame across the suspension.

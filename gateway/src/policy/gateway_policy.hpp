@@ -40,9 +40,10 @@ class gateway_policy final : public http::request_handler {
   gateway_policy(config::config_ptr initial, policy_services services);
 
   boost::asio::awaitable<http::plan> handle(const http::request_context& ctx) override;
-  /// handle()'s plan when nothing has to be awaited: /health, /metrics, 404, unlimited
-  /// routes and decisions of a store that answers at once (the memory store).
-  std::optional<http::plan> try_handle_now(const http::request_context& ctx) override;
+  /// /health, /metrics, 404, unlimited routes and decisions of a store that answers at
+  /// once (the memory store, a cached Redis denial) are ready at once; otherwise the
+  /// pending coroutine awaits the limiter.
+  started start(const http::request_context& ctx) override;
   [[nodiscard]] config::config_ptr current_config() const override;
 
   /// Installs a new snapshot (reload). Requests in flight keep theirs.
@@ -55,6 +56,8 @@ class gateway_policy final : public http::request_handler {
   struct routed;  // a request matched to a route, its limiter key and its exchange record
   /// Routes the request: a finished plan (operations endpoint, 404) or the routed request.
   std::variant<http::plan, routed> route(const http::request_context& ctx) const;
+  /// Awaits the limiter's decision for a routed request, then concludes.
+  boost::asio::awaitable<http::plan> finish(const http::request_context& ctx, routed r);
   /// The plan for a routed request once the limiter has decided.
   http::plan conclude(const http::request_context& ctx, routed r,
                       limit::decision_result result) const;
