@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <boost/asio/write.hpp>
 #include <charconv>
 #include <cstdio>
 #include <optional>
@@ -244,6 +245,19 @@ asio::awaitable<void> serve(stream_t stream, std::shared_ptr<backend_server::cou
       if (wec) co_return;
     }
     if (!keep_alive) {
+      boost::system::error_code ignored;
+      stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+      co_return;
+    }
+    if (path == "/unsolicited") {
+      // Like a server timing out an idle keep-alive connection with a 408 before
+      // closing it: bytes nobody asked for wait on the connection, then EOF.
+      asio::steady_timer t(stream.get_executor());
+      t.expires_after(std::chrono::milliseconds(query_number(target, "ms", 200)));
+      co_await t.async_wait(token_t{});
+      static constexpr std::string_view timeout =
+          "HTTP/1.1 408 Request Timeout\r\nConnection: close\r\nContent-Length: 0\r\n\r\n";
+      co_await asio::async_write(stream, asio::buffer(timeout), token_t{});
       boost::system::error_code ignored;
       stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
       co_return;

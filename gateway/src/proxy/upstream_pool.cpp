@@ -87,7 +87,9 @@ connection_ptr upstream_pool::take_idle(const std::string& key, bool probe) {
   while (!list.empty()) {
     auto c = std::move(list.back());
     list.pop_back();
-    if (now - c->idle_since < opts_.idle_keepalive && (probe ? looks_alive(*c) : is_usable(*c))) {
+    const auto idle = now - c->idle_since;
+    const bool check = probe || idle >= opts_.probe_after_idle;
+    if (idle < opts_.idle_keepalive && (check ? looks_alive(*c) : is_usable(*c))) {
       c->reused = true;
       return c;
     }

@@ -37,6 +37,10 @@ class upstream_pool {
   struct options {
     std::chrono::milliseconds fail_timeout{5000};     // a server that refused is skipped this long
     std::chrono::milliseconds idle_keepalive{30000};  // idle connections older are closed
+    // A connection idle this long is probed even for a replayable request: a server
+    // that closes idle connections (or answers them with an unsolicited 408 first)
+    // does so after seconds, and a probe at that rate costs nothing.
+    std::chrono::milliseconds probe_after_idle{1000};
   };
 
   explicit upstream_pool(net::executor ex, options opts);
@@ -44,12 +48,13 @@ class upstream_pool {
 
   /// A connection to the next server of `up` in round-robin order, skipping
   /// servers that failed recently (unless all did). An idle pooled connection to
-  /// that server is preferred when `allow_pooled`; with `probe_idle` it is first
-  /// checked for a close by the server (one non-blocking recv). A caller that can
-  /// replay its request on a fresh connection when a pooled one turns out stale
-  /// skips the probe, as NGINX does. A server that does not accept within
-  /// `up.connect_timeout` is marked down and the next one is tried.
-  /// Fails with errc::upstream_connect when no server accepted.
+  /// that server is preferred when `allow_pooled`; with `probe_idle`, or when it
+  /// has been idle for `probe_after_idle`, it is first checked for a close (or
+  /// unsolicited bytes) from the server with one non-blocking recv. A caller that
+  /// can replay its request on a fresh connection when a pooled one turns out stale
+  /// skips the probe for connections idle a moment only: under load, no syscall. A server that does
+  /// not accept within `up.connect_timeout` is marked down and the next one is tried. Fails with
+  /// errc::upstream_connect when no server accepted.
   net::awaitable<std::pair<net::error_code, connection_ptr>> acquire(
       const config::upstream_config& up, bool allow_pooled = true, bool probe_idle = true);
 

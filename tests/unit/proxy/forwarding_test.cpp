@@ -3,6 +3,7 @@
 
 #include <map>
 #include <string>
+#include <thread>
 
 #include <gtest/gtest.h>
 #include <boost/asio/connect.hpp>
@@ -323,6 +324,21 @@ TEST(upstream_errors, discards_stale_pooled_connection) {
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 200u);
   EXPECT_EQ(r->header("X-Backend"), "second");
+}
+
+// Verifies a pooled connection on which the server wrote unasked (a 408 on an idle
+// keep-alive connection, then close) is not used, even for a replayable request,
+// once it has been idle long enough to be probed: the client gets the real answer.
+TEST(upstream_errors, drops_pooled_connection_with_unsolicited_bytes) {
+  backend_server b{"b"};
+  gateway_harness gw{make_config({b.port()})};
+  ASSERT_EQ(http_get(gw.port(), "/unsolicited?ms=100")->status, 200u);
+  // Past the pool's probe_after_idle (1 s): the pooled connection holds the 408.
+  std::this_thread::sleep_for(std::chrono::milliseconds(1300));
+  auto r = http_get(gw.port(), "/echo");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200u);
+  EXPECT_EQ(r->header("X-Backend"), "b");
 }
 
 }  // namespace
