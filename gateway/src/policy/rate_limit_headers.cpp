@@ -17,19 +17,15 @@ std::int64_t retry_after_seconds(const limit::verdict& v) noexcept {
   return std::max<std::int64_t>(1, ceil_seconds(v.retry_after()));
 }
 
-std::string sf_string(std::string_view text) {
-  std::string out;
-  out.reserve(text.size() + 2);
-  out += '"';
-  for (const char c : text) {
-    if (c == '"' || c == '\\') out += '\\';
-    out += c;
-  }
-  out += '"';
-  return out;
-}
-
 namespace {
+
+// The inside of a structured-field string (RFC 8941 §3.3.3): '"' and '\\' escaped.
+void append_sf_chars(std::string& to, std::string_view text) {
+  for (const char c : text) {
+    if (c == '"' || c == '\\') to += '\\';
+    to += c;
+  }
+}
 
 template <typename Integer>
 void append_number(std::string& to, Integer n) {
@@ -42,10 +38,7 @@ void append_number(std::string& to, Integer n) {
 // can need escaping; the digits and '-' never do.
 void append_item_name(std::string& to, std::string_view route, std::size_t i) {
   to += '"';
-  for (const char c : route) {
-    if (c == '"' || c == '\\') to += '\\';
-    to += c;
-  }
+  append_sf_chars(to, route);
   to += '-';
   append_number(to, i);
   to += '"';

@@ -42,7 +42,4 @@ struct header_selection {
                                              const limit::verdict& v, header_selection which,
                                              std::chrono::system_clock::time_point now);
 
-/// A structured-field string item: `"text"` with '"' and '\' escaped (RFC 8941 §3.3.3).
-[[nodiscard]] std::string sf_string(std::string_view text);
-
 }  // namespace floodgate::policy

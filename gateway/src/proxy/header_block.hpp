@@ -9,6 +9,11 @@
 
 namespace floodgate::proxy {
 
+/// Appends the header line "name: value\r\n" (every header the gateway writes as text).
+inline void append_header_line(std::string& out, std::string_view name, std::string_view value) {
+  out.append(name).append(": ").append(value).append("\r\n");
+}
+
 /// Fields the gateway adds to a response (the rate-limit headers), kept as the
 /// wire text "Name: value\r\n..." they end up as: building them is appending to
 /// one string, and a forwarded response copies the block into its header in one
@@ -21,9 +26,7 @@ class header_block {
 
   /// Appends "name: value\r\n".
   void add(std::string_view name, std::string_view value) {
-    begin(name);
-    text_.append(value);
-    end();
+    append_header_line(text_, name, value);
   }
 
   /// Appends "name: " and leaves the value to the caller (text()), then end().

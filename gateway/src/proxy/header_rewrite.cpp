@@ -70,13 +70,9 @@ bool forwarded(const beast_http::fields::value_type& f, const name_views& named,
   return true;
 }
 
-void append_field(std::string& out, std::string_view name, std::string_view value) {
-  out.append(name).append(": ").append(value).append("\r\n");
-}
-
 void append_field(std::string& out, const beast_http::fields::value_type& f) {
-  append_field(out, {f.name_string().data(), f.name_string().size()},
-               {f.value().data(), f.value().size()});
+  append_header_line(out, {f.name_string().data(), f.name_string().size()},
+                     {f.value().data(), f.value().size()});
 }
 
 // Transfer-Encoding minus a final "chunked" (the relay decodes chunks and frames
@@ -137,9 +133,9 @@ void write_upstream_request_head(std::string& out, const beast_http::request_hea
   out.append(x_forwarded_for).append(": ");
   for (auto v : forwarded_for) out.append(v).append(", ");
   out.append(peer).append("\r\n");
-  append_field(out, x_forwarded_proto, "http");
-  if (has_host) append_field(out, x_forwarded_host, host);
-  if (websocket) append_field(out, "Connection", "Upgrade");
+  append_header_line(out, x_forwarded_proto, "http");
+  if (has_host) append_header_line(out, x_forwarded_host, host);
+  if (websocket) append_header_line(out, "Connection", "Upgrade");
   out.append("\r\n");
 }
 
@@ -165,11 +161,11 @@ void write_downstream_response_head(std::string& out, const beast_http::response
   }
   append_transfer_encoding(out, upstream_te, f.chunked);
   if (f.upgrade) {
-    append_field(out, "Connection", "Upgrade");
+    append_header_line(out, "Connection", "Upgrade");
   } else if (!f.keep_alive) {
-    append_field(out, "Connection", "close");
+    append_header_line(out, "Connection", "close");
   } else if (f.client_http10) {
-    append_field(out, "Connection", "keep-alive");
+    append_header_line(out, "Connection", "keep-alive");
   }
   out.append(extra.text());
   out.append("\r\n");

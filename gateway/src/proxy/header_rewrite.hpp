@@ -1,9 +1,7 @@
 #pragma once
 
-#include <span>
 #include <string>
 #include <string_view>
-#include <utility>
 
 #include <boost/beast/http/message.hpp>
 

@@ -106,11 +106,6 @@ TEST(rate_limit_headers, mismatched_verdict) {
   EXPECT_TRUE(rate_limit_headers("data", {}, allowed_verdict(t0), {}, t0).empty());
 }
 
-// Verifies route names are valid structured-field strings.
-TEST(sf_string, escapes_quotes_and_backslashes) {
-  EXPECT_EQ(sf_string(R"(a"b\c)"), R"("a\"b\\c")");
-}
-
 // Verifies Retry-After is never early: any fraction rounds up, and never below 1 s.
 TEST(retry_after_seconds, never_early) {
   limit::verdict v;
