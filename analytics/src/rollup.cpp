@@ -1,6 +1,6 @@
 #include "rollup.hpp"
 
-#include "copy_text.hpp"
+#include "utf8_text.hpp"
 
 namespace floodgate::analytics {
 
