@@ -3,6 +3,8 @@
 // batch is never counted twice.
 #include <floodgate/analytics/batch_sink.hpp>
 
+#include <algorithm>
+#include <cstddef>
 #include <memory>
 #include <optional>
 #include <string>
@@ -43,7 +45,7 @@ const std::string copy_statement =
   throw pqxx::sql_error(message, copy_statement, state);
 }
 
-// Sends the batch's rows with COPY in binary format: PostgreSQL's text input functions
+// Sends rows with one COPY in binary format: PostgreSQL's text input functions
 // (timestamps above all) were a fifth of its CPU per ingested row.
 void copy_events(pqxx::dbtransaction& tx, std::string_view rows) {
   PGconn* c = libpq_access::connection_of(tx);
@@ -86,7 +88,10 @@ class postgres_sink final : public batch_sink {
         in_doubt_id_.clear();
         return;
       }
-      copy_events(tx, rows_.encode(events));
+      const auto piece = copy_statement_rows(events.size());
+      for (std::size_t i = 0; i < events.size(); i += piece) {
+        copy_events(tx, rows_.encode(events.subspan(i, std::min(piece, events.size() - i))));
+      }
       // Every rollup (minute, minute over all routes, hour) and the batch marker in one
       // prepared statement, one round trip.
       const auto params = rollup_statement_params(aggregate(events), id);

@@ -87,5 +87,15 @@ TEST(copy_binary, non_finite_latency_is_zero_and_batches_do_not_accumulate) {
             std::string("PGCOPY\n\377\r\n\0", 11) + bytes({0, 0, 0, 0, 0, 0, 0, 0, 0xFF, 0xFF}));
 }
 
+// Verifies small batches go in pieces of 200 rows and large ones in one statement.
+TEST(copy_binary, statement_rows_by_batch_size) {
+  EXPECT_EQ(copy_statement_rows(0), 0u);
+  EXPECT_EQ(copy_statement_rows(1), 200u);
+  EXPECT_EQ(copy_statement_rows(1000), 200u);
+  EXPECT_EQ(copy_statement_rows(2799), 200u);
+  EXPECT_EQ(copy_statement_rows(2800), 2800u);
+  EXPECT_EQ(copy_statement_rows(5000), 5000u);
+}
+
 }  // namespace
 }  // namespace floodgate::analytics
