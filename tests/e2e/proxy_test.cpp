@@ -5,7 +5,9 @@
 #include <csignal>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <string>
+#include <thread>
 
 #include <gtest/gtest.h>
 #include <boost/asio/ip/tcp.hpp>
@@ -217,6 +219,38 @@ TEST_F(proxy, tunnels_websocket) {
     EXPECT_EQ(boost::beast::buffers_to_string(buffer.data()), message);
   }
   ws.close(boost::beast::websocket::close_code::normal);
+}
+
+// Verifies a tunnel that carries traffic outlives idle_timeout, and one left idle
+// is closed after it (a vanished peer must not hold two sockets forever).
+TEST_F(proxy, closes_idle_websocket_tunnel) {
+  gateway_process gw({backend.port()}, "", "server:\n  idle_timeout: 400ms\n");
+  namespace asio = boost::asio;
+  asio::io_context ioc;
+  asio::ip::tcp::socket socket(ioc);
+  socket.connect({asio::ip::make_address("127.0.0.1"), gw.port()});
+  boost::beast::websocket::stream<asio::ip::tcp::socket> ws(std::move(socket));
+  ws.handshake("127.0.0.1", "/ws");
+  // 1.2 s of traffic, one message every 150 ms: three idle timeouts' worth.
+  for (int i = 0; i < 8; ++i) {
+    std::this_thread::sleep_for(150ms);
+    ws.write(asio::buffer(std::string("tick")));
+    boost::beast::flat_buffer buffer;
+    ws.read(buffer);
+    EXPECT_EQ(boost::beast::buffers_to_string(buffer.data()), "tick");
+  }
+  // Nothing is sent now: the read ends only when the tunnel closes. Bounded, so a
+  // tunnel that never closes fails the test in 5 s instead of hanging it.
+  const auto idle_from = std::chrono::steady_clock::now();
+  boost::beast::flat_buffer buffer;
+  std::optional<boost::system::error_code> ended;
+  ws.async_read(buffer, [&](boost::system::error_code ec, std::size_t) { ended = ec; });
+  ioc.run_for(5s);
+  const auto waited = std::chrono::steady_clock::now() - idle_from;
+  ASSERT_TRUE(ended) << "the idle tunnel was still open after 5 s";
+  EXPECT_TRUE(*ended) << "the tunnel delivered data instead of closing";
+  EXPECT_GE(waited, 350ms);
+  EXPECT_LT(waited, 3s);
 }
 
 class proxy_limits : public proxy {

@@ -183,7 +183,7 @@ net::awaitable<forward_result> forward(upstream_pool& pool, downstream d,
       co_return result;
     }
     if (upgraded) {
-      co_await tunnel(d.stream, d.buffer, conn->stream, conn->buffer);
+      co_await tunnel(d.stream, d.buffer, conn->stream, conn->buffer, d.io_timeout);
       result.keep_alive = false;
       co_return result;
     }
