@@ -1,14 +1,11 @@
 -- gcra: theoretical arrival time TAT = tat + frac / L (emission interval
--- T = W / L kept exact), burst tolerance W - T. State (hash): tat, frac.
+-- T = W / L kept exact), burst tolerance W - T. State '<dd': tat, frac.
 -- A missing key is TAT <= now: the key expires when TAT passes.
 local function gcra(key, L, W, t)
   local C = L * W
   local D = 0 -- (max(TAT, t) - t) * L
-  local state = redis.call('HMGET', key, 'tat', 'frac')
-  if state[1] then
-    local tat = tonumber(state[1])
-    if tat >= t then D = (tat - t) * L + tonumber(state[2]) end
-  end
+  local tat, frac = load_state(key, '<dd')
+  if tat and tat >= t then D = (tat - t) * L + frac end
   local D2 = D + W
   local allowed = D2 <= C
   local retry = 0
@@ -20,7 +17,6 @@ local function gcra(key, L, W, t)
   local reset = cdiv(D, L)
   return allowed, idiv(C - D, W), reset, retry, function()
     local whole = idiv(D, L)
-    redis.call('HSET', key, 'tat', t + whole, 'frac', D - whole * L)
-    redis.call('PEXPIRE', key, ttl_ms(reset))
+    save_state(key, reset, '<dd', t + whole, D - whole * L)
   end
 end

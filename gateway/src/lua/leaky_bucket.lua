@@ -1,13 +1,13 @@
 -- leaky_bucket: a meter whose level v (scaled by W) leaks L units/µs; each
--- allowed request adds W; capacity C = L * W. State (hash): v, ts = time of v.
+-- allowed request adds W; capacity C = L * W. State '<dd': v, ts = time of v.
 -- A missing key is an empty meter: the key expires when it has drained.
 local function leaky_bucket(key, L, W, t)
   local C = L * W
   local v = 0
-  local state = redis.call('HMGET', key, 'v', 'ts')
-  if state[1] then
-    local e = math.min(math.max(0, t - tonumber(state[2])), W)
-    v = math.max(0, tonumber(state[1]) - e * L)
+  local v0, ts = load_state(key, '<dd')
+  if v0 then
+    local e = math.min(math.max(0, t - ts), W)
+    v = math.max(0, v0 - e * L)
   end
   local allowed = v + W <= C
   local retry = 0
@@ -18,7 +18,6 @@ local function leaky_bucket(key, L, W, t)
   end
   local reset = cdiv(v, L)
   return allowed, idiv(C - v, W), reset, retry, function()
-    redis.call('HSET', key, 'v', v, 'ts', t)
-    redis.call('PEXPIRE', key, ttl_ms(reset))
+    save_state(key, reset, '<dd', v, t)
   end
 end

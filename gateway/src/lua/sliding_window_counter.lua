@@ -1,17 +1,14 @@
 -- sliding_window_counter: the previous aligned window's count weighted by the
 -- part of it still inside the sliding window, plus the current count.
--- State (hash): start = ws of the current window, p = previous count, c = current.
+-- State '<ddd': start = ws of the current window, p = previous count, c = current.
 local function sliding_window_counter(key, L, W, t)
   local ws = idiv(t, W) * W
   local p, c = 0, 0
-  local state = redis.call('HMGET', key, 'start', 'p', 'c')
-  if state[1] then
-    local start = tonumber(state[1])
-    if start == ws then
-      p, c = tonumber(state[2]), tonumber(state[3])
-    elseif start == ws - W then
-      p = tonumber(state[3])
-    end
+  local start, sp, sc = load_state(key, '<ddd')
+  if start == ws then
+    p, c = sp, sc
+  elseif start == ws - W then
+    p = sc
   end
   local e = t - ws
   local allowed = p * (W - e) + (c + 1) * W <= L * W
@@ -40,7 +37,6 @@ local function sliding_window_counter(key, L, W, t)
     reset = W - e
   end
   return allowed, remaining, reset, retry, function()
-    redis.call('HSET', key, 'start', ws, 'p', p, 'c', c)
-    redis.call('PEXPIRE', key, ttl_ms(reset))
+    save_state(key, reset, '<ddd', ws, p, c)
   end
 end

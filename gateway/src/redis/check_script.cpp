@@ -96,6 +96,12 @@ std::string_view check_script() {
 
 namespace {
 
+// The state's format, last in every key: version 1 kept hashes, version 2 packs the
+// numbers into one string. A gateway of either version never reads a key of the other
+// (GET on a hash is a WRONGTYPE error, which would open the circuit): an upgrade
+// starts every limit afresh instead.
+constexpr std::string_view state_format_suffix = ":v2";
+
 void append_state_key(std::string& out, std::string_view prefix, std::string_view key,
                       std::size_t index, limit::algorithm algo) {
   out.append(prefix);
@@ -105,6 +111,7 @@ void append_state_key(std::string& out, std::string_view prefix, std::string_vie
   append_number(out, index);
   out += ':';
   out.append(limit::to_string(algo));
+  out.append(state_format_suffix);
 }
 
 // The key as one RESP bulk string, written in place: its length is known in
@@ -112,7 +119,7 @@ void append_state_key(std::string& out, std::string_view prefix, std::string_vie
 void append_state_key_bulk(std::string& out, std::string_view prefix, std::string_view key,
                            std::size_t index, limit::algorithm algo) {
   const std::size_t size = prefix.size() + 1 + escaped_size(key) + 2 + decimal_digits(index) + 1 +
-                           limit::to_string(algo).size();
+                           limit::to_string(algo).size() + state_format_suffix.size();
   out += '$';
   append_number(out, size);
   out += "\r\n";

@@ -21,9 +21,10 @@ namespace floodgate::redis {
 [[nodiscard]] std::string_view check_script();
 
 /// Redis key of limit `index` for `key` ("route:client"):
-/// `<prefix>{<key>}:<index>:<algorithm>`. The braces are a Redis Cluster hash
+/// `<prefix>{<key>}:<index>:<algorithm>:v2`. The braces are a Redis Cluster hash
 /// tag, so every key of one decision lives in one slot; '{', '}' and '%' in
-/// `key` are percent-encoded so the tag cannot be cut short.
+/// `key` are percent-encoded so the tag cannot be cut short. `v2` names the
+/// state's format (numbers packed in one string; v1 was a hash).
 [[nodiscard]] std::string state_key(std::string_view prefix, std::string_view key,
                                     std::size_t index, limit::algorithm algo);
 
