@@ -72,3 +72,28 @@ ratio() {
   awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || a == "nan" || b == "nan" || b == 0) print "-";
     else printf "%.2f\n", a / b }'
 }
+
+# cpu_ticks PID...: user + system CPU time those processes have used so far, in clock
+# ticks (getconf CLK_TCK per second). A PID that is gone counts 0.
+cpu_ticks() {
+  local pid stat total=0 fields
+  for pid in "$@"; do
+    stat=$(cat "/proc/$pid/stat" 2>/dev/null) || continue
+    # After "pid (comm) " (comm may hold spaces): state is field 3, utime 14, stime 15.
+    read -r -a fields <<<"${stat##*) }"
+    total=$((total + fields[11] + fields[12]))
+  done
+  echo "$total"
+}
+
+# machine_ticks: "busy idle" ticks of all CPUs so far (/proc/stat; iowait counts as idle,
+# steal as neither: the host took it).
+machine_ticks() {
+  awk '$1 == "cpu" { print $2 + $3 + $4 + $7 + $8, $5 + $6; exit }' /proc/stat
+}
+
+# per_request_us TICKS REQUESTS: CPU µs per request to one decimal, or "-".
+per_request_us() {
+  awk -v t="$1" -v n="$2" -v hz="$(getconf CLK_TCK)" 'BEGIN {
+    if (t == "" || n == "" || n == 0) print "-"; else printf "%.1f\n", t * 1e6 / hz / n }'
+}

@@ -102,11 +102,13 @@ render() {
 }
 
 # spawn NAME CMD...: a server in the background, logged under the results dir.
+declare -A spawned  # NAME -> PID
 spawn() {
   local name="$1"
   shift
   "$@" >"$results/$name.log" 2>&1 </dev/null &
   pids+=($!)
+  spawned[$name]=$!
 }
 
 has_target() { [[ ",$targets," == *",$1,"* ]]; }
@@ -217,6 +219,19 @@ floodgate_port() {
     fg-memory-blocked) echo "$memory_blocked_port" ;; fg-redis-blocked) echo "$redis_blocked_port" ;;
   esac
 }
+# Where the CPU goes: the processes serving each target (an NGINX's workers, which its
+# master forks; floodgate itself), the backend's workers and Redis.
+workers_of() { pgrep -P "$1" | tr '\n' ' ' || true; }
+serving_pids() {
+  case "$1" in
+    direct) echo "" ;;
+    nginx | limit_req) workers_of "${spawned[nginx-proxy]}" ;;
+    nginx-lua) workers_of "${spawned[nginx-lua]}" ;;
+    *) echo "${spawned[$1]}" ;;
+  esac
+}
+backend_pids=$(workers_of "${spawned[nginx-backend]}")
+
 # decisions TARGET [LABEL_MATCH]: floodgate_requests_total of that floodgate, e.g. 'decision="blocked"'.
 decisions() {
   curl -fsS "http://127.0.0.1:$(floodgate_port "$1")/metrics" | metric_sum /dev/stdin floodgate_requests_total "${2:-}"
@@ -230,9 +245,18 @@ for t in "${target_list[@]}"; do
 done
 
 declare -A rps p50 p99 non2xx evalsha_ratio evalsha_total
+declare -A served cpu_server cpu_redis cpu_backend busy idle  # summed over the rounds
 for ((round = 1; round <= rounds; round++)); do
   for t in "${target_list[@]}"; do
     out="$results/wrk-$t-round$round.txt"
+    server_pids=$(serving_pids "$t")
+    # shellcheck disable=SC2086 # PID lists
+    {
+      server_before=$(cpu_ticks $server_pids)
+      redis_before=$(cpu_ticks ${spawned[redis]:-})
+      backend_before=$(cpu_ticks $backend_pids)
+      read -r busy_before idle_before < <(machine_ticks)
+    }
     uses_redis "$t" && redis-cli -p "$redis_port" CONFIG RESETSTAT >/dev/null
     if expects_429 "$t"; then
       decided_before=$(decisions "$t")
@@ -240,7 +264,17 @@ for ((round = 1; round <= rounds; round++)); do
     fi
     wrk -t2 -c"$connections" -d"${duration}s" --latency -s bench/wrk-report.lua \
       "$(url_of "$t")" >"$out" 2>&1 || die "wrk against $t failed (see $out)"
+    # shellcheck disable=SC2086 # PID lists
+    {
+      cpu_server[$t]=$((${cpu_server[$t]:-0} + $(cpu_ticks $server_pids) - server_before))
+      cpu_redis[$t]=$((${cpu_redis[$t]:-0} + $(cpu_ticks ${spawned[redis]:-}) - redis_before))
+      cpu_backend[$t]=$((${cpu_backend[$t]:-0} + $(cpu_ticks $backend_pids) - backend_before))
+      read -r busy_after idle_after < <(machine_ticks)
+      busy[$t]=$((${busy[$t]:-0} + busy_after - busy_before))
+      idle[$t]=$((${idle[$t]:-0} + idle_after - idle_before))
+    }
     requests=$(bench_field "$out" requests)
+    served[$t]=$((${served[$t]:-0} + requests))
     rps[$t]+="$(bench_field "$out" rps) "
     p50[$t]+="$(bench_field "$out" p50_us) "
     p99[$t]+="$(bench_field "$out" p99_us) "
@@ -359,6 +393,21 @@ table="$results/table.md"
       "$(us_to_ms "$(med "${p50[$t]}")")" "$(us_to_ms "$(med "${p99[$t]}")")" \
       "$(ratio "$r" "$nginx_rps")" "$(ratio "$r" "$direct_rps")" "$fixed" \
       "$(med "${evalsha_ratio[$t]:-}" | sed 's/^nan$/-/')" "${limiter_p99[$t]:--}" "${fail_open[$t]:--}" "$valid"
+  done
+  echo
+  echo "Where the CPU goes under that load (all rounds; µs of CPU per request from /proc, user +"
+  echo "system; the kernel's loopback TCP work is mostly in the sending process's system time):"
+  echo
+  echo "| target | proxy µs/req | Redis µs/req | backend µs/req | machine idle |"
+  echo "| --- | ---: | ---: | ---: | ---: |"
+  for t in "${target_list[@]}"; do
+    proxy_us=$(per_request_us "${cpu_server[$t]}" "${served[$t]}")
+    [[ "$t" != direct ]] || proxy_us="-"
+    redis_us="-"
+    uses_redis "$t" && redis_us=$(per_request_us "${cpu_redis[$t]}" "${served[$t]}")
+    printf '| %s | %s | %s | %s | %s |\n' "$t" "$proxy_us" "$redis_us" \
+      "$(per_request_us "${cpu_backend[$t]}" "${served[$t]}")" \
+      "$(awk -v b="${busy[$t]}" -v i="${idle[$t]}" 'BEGIN { if (b + i > 0) printf "%.0f%%\n", 100 * i / (b + i); else print "-" }')"
   done
   echo
   [[ -z "$analytics_line" ]] || { echo "$analytics_line"; echo; }
