@@ -2,6 +2,9 @@
 // /metrics follow Redis and the circuit breaker through an outage and back.
 #include <gtest/gtest.h>
 
+#include <sys/wait.h>
+
+#include <csignal>
 #include <thread>
 
 #include "gateway_fixture.hpp"
@@ -31,9 +34,11 @@ class gateway_redis : public ::testing::Test {
     redis_ = std::make_unique<test::redis_server>();
   }
 
-  std::string yaml() const {
+  std::string yaml(int threads = 2) const {
     return R"(listen: "@LISTEN@"
-threads: 2
+threads: )" +
+           std::to_string(threads) +
+           R"(
 redis:
   url: ")" +
            redis_->url() +
@@ -108,6 +113,22 @@ TEST_F(gateway_redis, health_and_metrics_follow_redis) {
   metrics = c.get("/metrics").body;
   EXPECT_EQ(metric_value(metrics, "floodgate_circuit_state"), 0.0);
   EXPECT_EQ(metric_value(metrics, "floodgate_redis_connected"), 1.0);
+}
+
+// Verifies SIGTERM with Redis connected is a clean exit (status 0), with one worker
+// thread and with two: the Redis connections are shut down on their threads before those
+// stop, never torn down by a destructor that would try to reconnect.
+TEST_F(gateway_redis, sigterm_exits_cleanly_with_redis_connected) {
+  for (const int threads : {1, 2}) {
+    SCOPED_TRACE("threads: " + std::to_string(threads));
+    gateway gw(yaml(threads), backend_.port());
+    ASSERT_TRUE(eventually([&] { return get_once(gw.port(), "/x").status == 200; }, 5s))
+        << gw.log();
+    gw.signal(SIGTERM);
+    const int status = gw.wait(10s);
+    ASSERT_TRUE(WIFEXITED(status)) << "status " << status << "\n" << gw.log();
+    EXPECT_EQ(WEXITSTATUS(status), 0) << gw.log();
+  }
 }
 
 }  // namespace

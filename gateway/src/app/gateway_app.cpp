@@ -7,6 +7,7 @@
 #include <spdlog/spdlog.h>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -215,9 +216,12 @@ net::awaitable<void> gateway_app::handle_stop() {
 void gateway_app::finish() {
   if (redis_ != nullptr) redis_->stop();
   // Nothing is served any more: let every context run out of work, and stop them in case
-  // a pooled connection or timer would keep one alive.
+  // a pooled connection or timer would keep one alive. The stop is posted, so it runs
+  // after the Redis connections' shutdown that stop() just posted to the same context
+  // (a context runs posted handlers in order): stopped at once, a context would drop
+  // that shutdown, and the connection would only be torn down by its destructor.
   work_.clear();
-  for (auto& ctx : contexts_) ctx->stop();
+  for (auto& ctx : contexts_) net::post(*ctx, [c = ctx.get()] { c->stop(); });
 }
 
 }  // namespace floodgate::app

@@ -177,13 +177,16 @@ void connection::on_connect(const redisAsyncContext* ac, int status) {
   if (self == nullptr || status == REDIS_OK) return;
   // hiredis frees the context when this returns; pending callbacks get NULL.
   self->ac_ = nullptr;
-  self->on_lost(ac->errstr);
+  if (!self->destroying_) self->on_lost(ac->errstr);
 }
 
 void connection::on_disconnect(const redisAsyncContext* ac, int status) {
   auto* self = static_cast<connection*>(ac->data);
   if (self == nullptr) return;
   self->ac_ = nullptr;
+  // From the destructor's redisAsyncFree: nothing to report, nothing to retry (and
+  // shared_from_this() would throw bad_weak_ptr there).
+  if (self->destroying_) return;
   self->on_lost(status == REDIS_OK ? "connection closed" : ac->errstr);
 }
 
