@@ -231,6 +231,11 @@ serving_pids() {
   esac
 }
 backend_pids=$(workers_of "${spawned[nginx-backend]}")
+# cpu_snapshot SERVER_PIDS: "server redis backend machine-busy machine-idle" ticks so far.
+cpu_snapshot() {
+  # shellcheck disable=SC2086 # PID lists
+  echo "$(cpu_ticks $1) $(cpu_ticks ${spawned[redis]:-}) $(cpu_ticks $backend_pids) $(machine_ticks)"
+}
 
 # decisions TARGET [LABEL_MATCH]: floodgate_requests_total of that floodgate, e.g. 'decision="blocked"'.
 decisions() {
@@ -245,34 +250,23 @@ for t in "${target_list[@]}"; do
 done
 
 declare -A rps p50 p99 non2xx evalsha_ratio evalsha_total
-declare -A served cpu_server cpu_redis cpu_backend busy idle  # summed over the rounds
+declare -A served cpu  # summed over the rounds; cpu[TARGET,i] = cpu_snapshot's field i
 for ((round = 1; round <= rounds; round++)); do
   for t in "${target_list[@]}"; do
     out="$results/wrk-$t-round$round.txt"
-    server_pids=$(serving_pids "$t")
-    # shellcheck disable=SC2086 # PID lists
-    {
-      server_before=$(cpu_ticks $server_pids)
-      redis_before=$(cpu_ticks ${spawned[redis]:-})
-      backend_before=$(cpu_ticks $backend_pids)
-      read -r busy_before idle_before < <(machine_ticks)
-    }
     uses_redis "$t" && redis-cli -p "$redis_port" CONFIG RESETSTAT >/dev/null
     if expects_429 "$t"; then
       decided_before=$(decisions "$t")
       blocked_before=$(decisions "$t" 'decision="blocked"')
     fi
+    server_pids=$(serving_pids "$t")
+    read -r -a cpu_before <<<"$(cpu_snapshot "$server_pids")"
     wrk -t2 -c"$connections" -d"${duration}s" --latency -s bench/wrk-report.lua \
       "$(url_of "$t")" >"$out" 2>&1 || die "wrk against $t failed (see $out)"
-    # shellcheck disable=SC2086 # PID lists
-    {
-      cpu_server[$t]=$((${cpu_server[$t]:-0} + $(cpu_ticks $server_pids) - server_before))
-      cpu_redis[$t]=$((${cpu_redis[$t]:-0} + $(cpu_ticks ${spawned[redis]:-}) - redis_before))
-      cpu_backend[$t]=$((${cpu_backend[$t]:-0} + $(cpu_ticks $backend_pids) - backend_before))
-      read -r busy_after idle_after < <(machine_ticks)
-      busy[$t]=$((${busy[$t]:-0} + busy_after - busy_before))
-      idle[$t]=$((${idle[$t]:-0} + idle_after - idle_before))
-    }
+    read -r -a cpu_after <<<"$(cpu_snapshot "$server_pids")"
+    for i in "${!cpu_after[@]}"; do
+      cpu[$t,$i]=$((${cpu[$t,$i]:-0} + cpu_after[i] - cpu_before[i]))
+    done
     requests=$(bench_field "$out" requests)
     served[$t]=$((${served[$t]:-0} + requests))
     rps[$t]+="$(bench_field "$out" rps) "
@@ -401,13 +395,13 @@ table="$results/table.md"
   echo "| target | proxy µs/req | Redis µs/req | backend µs/req | machine idle |"
   echo "| --- | ---: | ---: | ---: | ---: |"
   for t in "${target_list[@]}"; do
-    proxy_us=$(per_request_us "${cpu_server[$t]}" "${served[$t]}")
+    proxy_us=$(per_request_us "${cpu[$t,0]}" "${served[$t]}")
     [[ "$t" != direct ]] || proxy_us="-"
     redis_us="-"
-    uses_redis "$t" && redis_us=$(per_request_us "${cpu_redis[$t]}" "${served[$t]}")
+    uses_redis "$t" && redis_us=$(per_request_us "${cpu[$t,1]}" "${served[$t]}")
     printf '| %s | %s | %s | %s | %s |\n' "$t" "$proxy_us" "$redis_us" \
-      "$(per_request_us "${cpu_backend[$t]}" "${served[$t]}")" \
-      "$(awk -v b="${busy[$t]}" -v i="${idle[$t]}" 'BEGIN { if (b + i > 0) printf "%.0f%%\n", 100 * i / (b + i); else print "-" }')"
+      "$(per_request_us "${cpu[$t,2]}" "${served[$t]}")" \
+      "$(awk -v b="${cpu[$t,3]}" -v i="${cpu[$t,4]}" 'BEGIN { if (b + i > 0) printf "%.0f%%\n", 100 * i / (b + i); else print "-" }')"
   done
   echo
   [[ -z "$analytics_line" ]] || { echo "$analytics_line"; echo; }
