@@ -203,15 +203,23 @@ TEST_F(proxy, maps_upstream_failures) {
   EXPECT_EQ(http_get(gw.port(), "/echo")->status, 200u);
 }
 
+using websocket = boost::beast::websocket::stream<boost::asio::ip::tcp::socket>;
+
+// A WebSocket session through the gateway to the backend's /ws echo.
+websocket open_websocket(boost::asio::io_context& ioc, std::uint16_t port) {
+  boost::asio::ip::tcp::socket socket(ioc);
+  socket.connect({boost::asio::ip::make_address("127.0.0.1"), port});
+  websocket ws(std::move(socket));
+  ws.handshake("127.0.0.1", "/ws");
+  return ws;
+}
+
 // Verifies a WebSocket session is tunnelled.
 TEST_F(proxy, tunnels_websocket) {
   gateway_process gw({backend.port()});
   namespace asio = boost::asio;
   asio::io_context ioc;
-  asio::ip::tcp::socket socket(ioc);
-  socket.connect({asio::ip::make_address("127.0.0.1"), gw.port()});
-  boost::beast::websocket::stream<asio::ip::tcp::socket> ws(std::move(socket));
-  ws.handshake("127.0.0.1", "/ws");
+  auto ws = open_websocket(ioc, gw.port());
   for (const auto& message : std::vector<std::string>{"ping", std::string(70000, 'z')}) {
     ws.write(asio::buffer(message));
     boost::beast::flat_buffer buffer;
@@ -227,10 +235,7 @@ TEST_F(proxy, closes_idle_websocket_tunnel) {
   gateway_process gw({backend.port()}, "", "server:\n  idle_timeout: 400ms\n");
   namespace asio = boost::asio;
   asio::io_context ioc;
-  asio::ip::tcp::socket socket(ioc);
-  socket.connect({asio::ip::make_address("127.0.0.1"), gw.port()});
-  boost::beast::websocket::stream<asio::ip::tcp::socket> ws(std::move(socket));
-  ws.handshake("127.0.0.1", "/ws");
+  auto ws = open_websocket(ioc, gw.port());
   // 1.2 s of traffic, one message every 150 ms: three idle timeouts' worth.
   for (int i = 0; i < 8; ++i) {
     std::this_thread::sleep_for(150ms);

@@ -16,26 +16,6 @@ namespace {
 using namespace std::chrono;
 using analytics::decision_event;
 using analytics::recorder;
-using analytics::recorder_options;
-
-recorder_options options_for(const postgres_server& pg) {
-  recorder_options o;
-  o.postgres = pg.uri();
-  o.flush_interval = milliseconds{100};
-  o.reconnect_min = milliseconds{20};
-  o.reconnect_max = milliseconds{200};
-  return o;
-}
-
-// An SQL string literal (quotes doubled; standard_conforming_strings is on).
-std::string literal(const std::string& s) {
-  std::string out = "'";
-  for (const char c : s) {
-    if (c == '\'') out += '\'';
-    out += c;
-  }
-  return out + "'";
-}
 
 // Microseconds since 1970, floored, as PostgreSQL should hold them.
 long long unix_us(system_clock::time_point t) {
@@ -65,7 +45,7 @@ TEST_F(pg_test, binary_copy_round_trips_every_column) {
       {system_clock::now(), "k", "GET", "leaky_bucket", 599, nan, 0},
   };
   {
-    recorder r(options_for(pg()));
+    recorder r(test_recorder_options(pg()));
     for (std::size_t i = 0; i < samples.size(); ++i) {
       const auto& s = samples[i];
       decision_event e;
@@ -87,8 +67,9 @@ TEST_F(pg_test, binary_copy_round_trips_every_column) {
   for (std::size_t i = 0; i < samples.size(); ++i) {
     SCOPED_TRACE(i);
     const auto& s = samples[i];
-    const auto where = " FROM decision_events WHERE route = " + literal(route) + " AND path = " +
-                       literal("/" + std::to_string(i) + "/" + std::string(3000, 'p'));
+    const auto where =
+        " FROM decision_events WHERE route = " + sql_literal(route) +
+        " AND path = " + sql_literal("/" + std::to_string(i) + "/" + std::string(3000, 'p'));
     EXPECT_EQ(pg().count("SELECT (extract(epoch FROM ts) * 1000000)::bigint" + where),
               unix_us(s.ts));
     EXPECT_EQ(pg().scalar("SELECT gateway_id" + where), "gw-\xC3\xA9");
@@ -112,7 +93,7 @@ TEST_F(pg_test, rollup_keys_survive_array_literals) {
   const std::vector<std::string> routes{"arr\"q,{x}\\ NULL", "arr-plain"};
   const std::vector<std::string> clients{"NULL", "", "a,b", "{}", "q'\"\\", " sp "};
   {
-    recorder r(options_for(pg()));
+    recorder r(test_recorder_options(pg()));
     int i = 0;
     for (const auto& route : routes) {
       for (const auto& client : clients) {
@@ -134,7 +115,8 @@ TEST_F(pg_test, rollup_keys_survive_array_literals) {
     ASSERT_EQ(r.written(), routes.size() * clients.size() * 3);
   }
   std::string in_routes = "(";
-  for (const auto& route : routes) in_routes += (in_routes.size() > 1 ? "," : "") + literal(route);
+  for (const auto& route : routes)
+    in_routes += (in_routes.size() > 1 ? "," : "") + sql_literal(route);
   in_routes += ")";
   // Rows on one side and not the other, both ways, must be none.
   const auto differences = [&](const std::string& a, const std::string& b) {
@@ -162,7 +144,7 @@ TEST_F(pg_test, rollup_keys_survive_array_literals) {
   }
   EXPECT_EQ(pg().count("SELECT count(DISTINCT client_key) FROM blocked_clients_minute WHERE "
                        "route = " +
-                       literal(routes[0])),
+                       sql_literal(routes[0])),
             static_cast<long long>(clients.size()));
 }
 

@@ -12,7 +12,6 @@ namespace {
 using namespace std::chrono;
 using analytics::decision_event;
 using analytics::recorder;
-using analytics::recorder_options;
 
 // Events spread evenly over the last five hours, so several hours are whole and two are
 // partial; decisions and clients cycle so every hour has blocked clients.
@@ -45,10 +44,8 @@ std::string symmetric_difference(const std::string& a, const std::string& b) {
 TEST_F(pg_test, hourly_rollups_equal_raw_aggregates) {
   const std::string route = "hourly";
   constexpr int count = 6000;
-  recorder_options o;
-  o.postgres = pg().uri();
+  auto o = test_recorder_options(pg());
   o.batch_size = 700;  // batches cross minute and hour boundaries
-  o.flush_interval = milliseconds{100};
   recorder r(o);
   for (int i = 0; i < count; ++i) r.record(spread_event(route, i, count));
   r.stop(seconds{30});

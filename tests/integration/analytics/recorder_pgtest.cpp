@@ -20,13 +20,9 @@ using analytics::recorder;
 using analytics::recorder_options;
 
 recorder_options options_for(const postgres_server& pg) {
-  recorder_options o;
-  o.postgres = pg.uri();
+  auto o = test_recorder_options(pg);
   o.batch_size = 500;
-  o.flush_interval = milliseconds{100};
   o.buffer = 100000;
-  o.reconnect_min = milliseconds{20};
-  o.reconnect_max = milliseconds{200};
   return o;
 }
 
@@ -49,12 +45,9 @@ decision_event make_event(const std::string& route, int i) {
   return e;
 }
 
-std::string q(const std::string& route) {
-  return "'" + route + "'";
-}
-
 long long events_of(const postgres_server& pg, const std::string& route, const char* where = "") {
-  return pg.count("SELECT count(*) FROM decision_events WHERE route = " + q(route) + where);
+  return pg.count("SELECT count(*) FROM decision_events WHERE route = " + sql_literal(route) +
+                  where);
 }
 
 // Verifies exact counts and the decision split after N known events.
@@ -72,9 +65,9 @@ TEST_F(pg_test, exact_counts_and_decision_split) {
   EXPECT_EQ(events_of(pg(), route, " AND decision = 'fail_open'"), 200);
   EXPECT_EQ(events_of(pg(), route, " AND decision = 'fail_closed'"), 200);
   EXPECT_EQ(events_of(pg(), route, " AND algorithm IS NULL"), 667);  // i % 3 == 0
-  EXPECT_EQ(
-      pg().count("SELECT count(DISTINCT path) FROM decision_events WHERE route = " + q(route)),
-      2000);
+  EXPECT_EQ(pg().count("SELECT count(DISTINCT path) FROM decision_events WHERE route = " +
+                       sql_literal(route)),
+            2000);
 }
 
 // Verifies the minute rollups equal aggregates computed from the raw events.
@@ -89,36 +82,40 @@ TEST_F(pg_test, rollups_equal_raw_aggregates) {
   const auto raw_decisions =
       "SELECT date_trunc('minute', ts) AS minute, route, decision, count(*) AS requests, "
       "round(sum(latency_ms)::numeric, 6) AS latency FROM decision_events WHERE route = " +
-      q(route) + " GROUP BY 1, 2, 3";
+      sql_literal(route) + " GROUP BY 1, 2, 3";
   const auto rollup_decisions =
       "SELECT minute, route, decision, requests, round(latency_sum_ms::numeric, 6) FROM "
       "decision_rollup_minute WHERE route = " +
-      q(route);
+      sql_literal(route);
   EXPECT_EQ(pg().count("SELECT count(*) FROM ((" + raw_decisions + " EXCEPT " + rollup_decisions +
                        ") UNION ALL (" + rollup_decisions + " EXCEPT " + raw_decisions + ")) d"),
             0);
-  EXPECT_GE(pg().count("SELECT count(*) FROM decision_rollup_minute WHERE route = " + q(route)), 5);
+  EXPECT_GE(
+      pg().count("SELECT count(*) FROM decision_rollup_minute WHERE route = " + sql_literal(route)),
+      5);
   // Each histogram sums to its request count.
-  EXPECT_EQ(pg().count("SELECT count(*) FROM decision_rollup_minute WHERE route = " + q(route) +
-                       " AND requests <> (SELECT sum(b) FROM unnest(latency_buckets) b)"),
-            0);
+  EXPECT_EQ(
+      pg().count("SELECT count(*) FROM decision_rollup_minute WHERE route = " + sql_literal(route) +
+                 " AND requests <> (SELECT sum(b) FROM unnest(latency_buckets) b)"),
+      0);
   // The histogram's buckets match the raw latencies (bucket 10 = (250, 500] ms).
   EXPECT_EQ(
       pg().count("SELECT sum(latency_buckets[10]) FROM decision_rollup_minute WHERE route = " +
-                 q(route)),
+                 sql_literal(route)),
       events_of(pg(), route, " AND latency_ms > 250 AND latency_ms <= 500"));
 
   const auto raw_blocked =
       "SELECT date_trunc('minute', ts), route, client_key, count(*) FROM decision_events WHERE "
       "decision = 'blocked' AND route = " +
-      q(route) + " GROUP BY 1, 2, 3";
+      sql_literal(route) + " GROUP BY 1, 2, 3";
   const auto rollup_blocked =
       "SELECT minute, route, client_key, blocked FROM blocked_clients_minute WHERE route = " +
-      q(route);
+      sql_literal(route);
   EXPECT_EQ(pg().count("SELECT count(*) FROM ((" + raw_blocked + " EXCEPT " + rollup_blocked +
                        ") UNION ALL (" + rollup_blocked + " EXCEPT " + raw_blocked + ")) d"),
             0);
-  EXPECT_EQ(pg().count("SELECT sum(blocked) FROM blocked_clients_minute WHERE route = " + q(route)),
+  EXPECT_EQ(pg().count("SELECT sum(blocked) FROM blocked_clients_minute WHERE route = " +
+                       sql_literal(route)),
             600);
 }
 
@@ -137,13 +134,16 @@ TEST_F(pg_test, stores_hostile_text) {
   r.record(std::move(other));
   r.stop(seconds{30});
   EXPECT_EQ(r.written(), 2u);
-  EXPECT_EQ(pg().scalar("SELECT path FROM decision_events WHERE route = " + q(route) +
+  EXPECT_EQ(pg().scalar("SELECT path FROM decision_events WHERE route = " + sql_literal(route) +
                         " AND path LIKE '/a%'"),
             "/a\xEF\xBF\xBD\tb\nc'\\d\xEF\xBF\xBD"
             "e");
-  EXPECT_EQ(pg().scalar("SELECT client_key FROM blocked_clients_minute WHERE route = " + q(route)),
+  EXPECT_EQ(pg().scalar("SELECT client_key FROM blocked_clients_minute WHERE route = " +
+                        sql_literal(route)),
             "key-'\xEF\xBF\xBD");
-  EXPECT_EQ(pg().count("SELECT blocked FROM blocked_clients_minute WHERE route = " + q(route)), 2);
+  EXPECT_EQ(
+      pg().count("SELECT blocked FROM blocked_clients_minute WHERE route = " + sql_literal(route)),
+      2);
 }
 
 // Verifies stop() writes what is buffered even though neither batch_size nor the flush
@@ -236,13 +236,14 @@ TEST_F(pg_test, outage_loses_nothing_and_duplicates_nothing) {
   EXPECT_EQ(r.dropped(), 0u);
   EXPECT_EQ(r.written(), static_cast<std::uint64_t>(total));
   EXPECT_EQ(events_of(pg(), route), total);
-  EXPECT_EQ(
-      pg().count("SELECT count(DISTINCT path) FROM decision_events WHERE route = " + q(route)),
-      total);
-  EXPECT_EQ(
-      pg().count("SELECT sum(requests) FROM decision_rollup_minute WHERE route = " + q(route)),
-      total);
-  EXPECT_EQ(pg().count("SELECT sum(requests) FROM decision_rollup_hour WHERE route = " + q(route)),
+  EXPECT_EQ(pg().count("SELECT count(DISTINCT path) FROM decision_events WHERE route = " +
+                       sql_literal(route)),
+            total);
+  EXPECT_EQ(pg().count("SELECT sum(requests) FROM decision_rollup_minute WHERE route = " +
+                       sql_literal(route)),
+            total);
+  EXPECT_EQ(pg().count("SELECT sum(requests) FROM decision_rollup_hour WHERE route = " +
+                       sql_literal(route)),
             total);
   EXPECT_TRUE(r.database_up());
 }
