@@ -4,6 +4,7 @@
 
 # median V...: the middle value (mean of the two middle ones for an even count).
 median() {
+  (($#)) || { echo nan; return; }  # printf would still print one empty line
   printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END {
     if (NR == 0) { print "nan"; exit }
     if (NR % 2) print v[(NR + 1) / 2]; else printf "%.6g\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'

@@ -231,10 +231,20 @@ serving_pids() {
   esac
 }
 backend_pids=$(workers_of "${spawned[nginx-backend]}")
-# cpu_snapshot SERVER_PIDS: "server redis backend machine-busy machine-idle" ticks so far.
+# PostgreSQL's processes (the postmaster and its children: the writer's backend, the WAL
+# writer, the checkpointer...), read afresh each time: backends come and go.
+postgres_pids() {
+  [[ -n "$pg_data" && -f "$pg_data/postmaster.pid" ]] || return 0
+  local postmaster
+  postmaster=$(head -n1 "$pg_data/postmaster.pid")
+  echo "$postmaster $(workers_of "$postmaster")"
+}
+# cpu_snapshot SERVER_PIDS: "server redis backend postgres machine-busy machine-idle" ticks
+# so far.
 cpu_snapshot() {
-  # shellcheck disable=SC2086 # PID lists
-  echo "$(cpu_ticks $1) $(cpu_ticks ${spawned[redis]:-}) $(cpu_ticks $backend_pids) $(machine_ticks)"
+  # shellcheck disable=SC2086,SC2046 # PID lists
+  echo "$(cpu_ticks $1) $(cpu_ticks ${spawned[redis]:-}) $(cpu_ticks $backend_pids)" \
+    "$(cpu_ticks $(postgres_pids)) $(machine_ticks)"
 }
 
 # decisions TARGET [LABEL_MATCH]: floodgate_requests_total of that floodgate, e.g. 'decision="blocked"'.
@@ -248,6 +258,20 @@ for t in "${target_list[@]}"; do
   wrk -t2 -c"$connections" -d2s "$(url_of "$t")" >"$results/warmup-$t.txt" 2>&1 ||
     die "warm-up of $t failed"
 done
+
+# wait_for_analytics SECONDS: until fg-analytics has written (or dropped) every event it
+# decided, or SECONDS pass; sets decided, written and dropped from its /metrics.
+wait_for_analytics() {
+  local metrics="$results/metrics-fg-analytics-final.txt" deadline=$((SECONDS + $1))
+  while :; do
+    curl -fsS "http://127.0.0.1:$analytics_port/metrics" >"$metrics"
+    decided=$(metric_sum "$metrics" floodgate_requests_total)
+    written=$(metric_sum "$metrics" floodgate_analytics_events_total 'outcome="written"')
+    dropped=$(metric_sum "$metrics" floodgate_analytics_events_total 'outcome="dropped"')
+    ((written + dropped < decided && SECONDS < deadline)) || break
+    sleep 0.2
+  done
+}
 
 declare -A rps p50 p99 non2xx evalsha_ratio evalsha_total
 declare -A served cpu  # summed over the rounds; cpu[TARGET,i] = cpu_snapshot's field i
@@ -264,6 +288,13 @@ for ((round = 1; round <= rounds; round++)); do
     wrk -t2 -c"$connections" -d"${duration}s" --latency -s bench/wrk-report.lua \
       "$(url_of "$t")" >"$out" 2>&1 || die "wrk against $t failed (see $out)"
     read -r -a cpu_after <<<"$(cpu_snapshot "$server_pids")"
+    if [[ "$t" == fg-analytics ]]; then
+      # The round's last events reach PostgreSQL after wrk stops (flush_interval): its
+      # CPU is read once the writer has caught up, so every event's cost is counted.
+      wait_for_analytics 10
+      # shellcheck disable=SC2046 # PID list
+      cpu_after[3]=$(cpu_ticks $(postgres_pids))
+    fi
     for i in "${!cpu_after[@]}"; do
       cpu[$t,$i]=$((${cpu[$t,$i]:-0} + cpu_after[i] - cpu_before[i]))
     done
@@ -327,16 +358,7 @@ med() { local v; read -r -a v <<<"$1"; ((${#v[@]})) && median "${v[@]}" || echo 
 # --- analytics: did every decision reach PostgreSQL? ------------------------------
 analytics_line=""
 if has_target fg-analytics; then
-  metrics="$results/metrics-fg-analytics-final.txt"
-  deadline=$((SECONDS + 30))
-  while :; do
-    curl -fsS "http://127.0.0.1:$analytics_port/metrics" >"$metrics"
-    decided=$(metric_sum "$metrics" floodgate_requests_total)
-    written=$(metric_sum "$metrics" floodgate_analytics_events_total 'outcome="written"')
-    dropped=$(metric_sum "$metrics" floodgate_analytics_events_total 'outcome="dropped"')
-    ((written + dropped < decided && SECONDS < deadline)) || break
-    sleep 1
-  done
+  wait_for_analytics 30
   rows=$(psql -X -At "$postgres_dsn" -c "SELECT count(*) FROM decision_events WHERE gateway_id = 'bench-analytics'")
   analytics_line="Analytics (fg-analytics): $decided decisions, $written written, $dropped dropped,"
   analytics_line+=" $rows rows in decision_events; throughput $(ratio "$(med "${rps[fg-analytics]}")" \
@@ -392,16 +414,17 @@ table="$results/table.md"
   echo "Where the CPU goes under that load (all rounds; µs of CPU per request from /proc, user +"
   echo "system; the kernel's loopback TCP work is mostly in the sending process's system time):"
   echo
-  echo "| target | proxy µs/req | Redis µs/req | backend µs/req | machine idle |"
-  echo "| --- | ---: | ---: | ---: | ---: |"
+  echo "| target | proxy µs/req | Redis µs/req | PostgreSQL µs/req | backend µs/req | machine idle |"
+  echo "| --- | ---: | ---: | ---: | ---: | ---: |"
   for t in "${target_list[@]}"; do
     proxy_us=$(per_request_us "${cpu[$t,0]}" "${served[$t]}")
     [[ "$t" != direct ]] || proxy_us="-"
-    redis_us="-"
+    redis_us="-" postgres_us="-"
     uses_redis "$t" && redis_us=$(per_request_us "${cpu[$t,1]}" "${served[$t]}")
-    printf '| %s | %s | %s | %s | %s |\n' "$t" "$proxy_us" "$redis_us" \
+    [[ "$t" != fg-analytics ]] || postgres_us=$(per_request_us "${cpu[$t,3]}" "${served[$t]}")
+    printf '| %s | %s | %s | %s | %s | %s |\n' "$t" "$proxy_us" "$redis_us" "$postgres_us" \
       "$(per_request_us "${cpu[$t,2]}" "${served[$t]}")" \
-      "$(awk -v b="${cpu[$t,3]}" -v i="${cpu[$t,4]}" 'BEGIN { if (b + i > 0) printf "%.0f%%\n", 100 * i / (b + i); else print "-" }')"
+      "$(awk -v b="${cpu[$t,4]}" -v i="${cpu[$t,5]}" 'BEGIN { if (b + i > 0) printf "%.0f%%\n", 100 * i / (b + i); else print "-" }')"
   done
   echo
   [[ -z "$analytics_line" ]] || { echo "$analytics_line"; echo; }
