@@ -148,6 +148,41 @@ TEST_F(proxy, relays_chunked_and_rewrites_headers) {
   EXPECT_EQ(chunked->body, "chunk 0\nchunk 1\nchunk 2\nchunk 3\n");
 }
 
+// Verifies chunk extensions and trailer sections both ways: the gateway re-frames a
+// chunked body, so it relays the data exactly, drops extensions and trailer fields (RFC
+// 9112 §7.1: a recipient that removes the chunked coding may discard trailers; NGINX does
+// too) and keeps the connection in step: the request after each one is answered.
+TEST_F(proxy, relays_chunks_with_extensions_and_trailers) {
+  gateway_process gw({backend.port()});
+  http_connection c(gw.port());
+  c.send(
+      "POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nTrailer: X-Sum\r\n\r\n"
+      "4;a=1\r\nabcd\r\n3;b=\"q r\"\r\nefg\r\n0;last\r\nX-Sum: 7\r\nX-Note: t\r\n\r\n"
+      "GET /echo?after=1 HTTP/1.1\r\nHost: x\r\n\r\n");
+  auto r = c.read_response();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200u);
+  EXPECT_EQ(echo_item(r->body, "body_length"), "7");
+  EXPECT_EQ(echo_item(r->body, "body_prefix"), "abcdefg");
+  // The backend's parser would list forwarded trailer fields with the headers.
+  for (auto name : {"x-sum", "x-note", "trailer"})
+    EXPECT_FALSE(has_echo_header(r->body, name)) << name;
+  auto after = c.read_response();
+  ASSERT_TRUE(after);
+  EXPECT_EQ(echo_item(after->body, "target"), "/echo?after=1");
+
+  auto chunked = c.request("GET", "/chunked?n=3&extras=1");
+  ASSERT_TRUE(chunked);
+  EXPECT_TRUE(chunked->chunked);
+  EXPECT_EQ(chunked->body, "chunk 0\nchunk 1\nchunk 2\n");
+  for (auto name : {"X-Checksum", "X-Count", "Trailer"})
+    EXPECT_FALSE(chunked->has_header(name)) << name;
+  auto next = c.request("GET", "/echo?n=2");
+  ASSERT_TRUE(next);
+  EXPECT_EQ(next->status, 200u);
+  EXPECT_EQ(echo_item(next->body, "target"), "/echo?n=2");
+}
+
 // Verifies pipelining and upstream keep-alive: 100 requests, few backend connections.
 TEST_F(proxy, pipelines_and_reuses_upstream_connections) {
   gateway_process gw({backend.port()});

@@ -158,19 +158,35 @@ asio::awaitable<void> write_until_eof(stream_t& s, const std::string& name, std:
   s.socket().shutdown(tcp::socket::shutdown_send, ignored);
 }
 
+// `n` chunks "chunk <i>\n"; with `extras`, each chunk also carries an extension
+// (";i=<i>") and the last chunk a trailer section (X-Checksum, X-Count).
 asio::awaitable<void> write_chunked(stream_t& s, const std::string& name, std::uint64_t n,
-                                    bool keep_alive) {
+                                    bool keep_alive, bool extras) {
   http::response<http::empty_body> res{http::status::ok, 11};
   res.set("X-Backend", name);
   res.chunked(true);
   res.keep_alive(keep_alive);
+  if (extras) res.set(http::field::trailer, "X-Checksum, X-Count");
   http::response_serializer<http::empty_body> sr{res};
   co_await http::async_write_header(s, sr);
   for (std::uint64_t i = 0; i < n; ++i) {
     const std::string piece = "chunk " + std::to_string(i) + "\n";
-    co_await asio::async_write(s, http::make_chunk(asio::buffer(piece)));
+    if (extras) {
+      http::chunk_extensions ext;
+      ext.insert("i", std::to_string(i));
+      co_await asio::async_write(s, http::make_chunk(asio::buffer(piece), ext));
+    } else {
+      co_await asio::async_write(s, http::make_chunk(asio::buffer(piece)));
+    }
   }
-  co_await asio::async_write(s, http::make_chunk_last());
+  if (extras) {
+    http::fields trailer;
+    trailer.set("X-Checksum", "42");
+    trailer.set("X-Count", std::to_string(n));
+    co_await asio::async_write(s, http::make_chunk_last(trailer));
+  } else {
+    co_await asio::async_write(s, http::make_chunk_last());
+  }
 }
 
 asio::awaitable<void> serve(stream_t stream, std::shared_ptr<backend_server::counters> c) {
@@ -207,7 +223,8 @@ asio::awaitable<void> serve(stream_t stream, std::shared_ptr<backend_server::cou
       co_return;
     }
     if (path == "/chunked") {
-      co_await write_chunked(stream, c->name, query_number(target, "n", 3), keep_alive);
+      co_await write_chunked(stream, c->name, query_number(target, "n", 3), keep_alive,
+                             query_number(target, "extras", 0) != 0);
       if (!keep_alive) co_return;
       continue;
     }
