@@ -90,6 +90,18 @@ bool has_echo_header(const std::string& body, const std::string& name) {
   return false;
 }
 
+// The backend's echo of the chunked body "abcd" + "efg" both chunked tests send.
+void expect_echoed_abcdefg(const http_response& r) {
+  EXPECT_EQ(r.status, 200u);
+  EXPECT_EQ(echo_item(r.body, "body_chunked"), "1");
+  EXPECT_EQ(echo_item(r.body, "body_length"), "7");
+  EXPECT_EQ(echo_item(r.body, "body_prefix"), "abcdefg");
+}
+
+void expect_no_echo_headers(const std::string& body, std::initializer_list<const char*> names) {
+  for (const char* name : names) EXPECT_FALSE(has_echo_header(body, name)) << name;
+}
+
 class proxy : public ::testing::Test {
  protected:
   backend_server backend{"b1"};
@@ -131,16 +143,13 @@ TEST_F(proxy, relays_chunked_and_rewrites_headers) {
       "4\r\nabcd\r\n3\r\nefg\r\n0\r\n\r\n");
   auto r = c.read_response();
   ASSERT_TRUE(r);
-  EXPECT_EQ(r->status, 200u);
-  EXPECT_EQ(echo_item(r->body, "body_chunked"), "1");
-  EXPECT_EQ(echo_item(r->body, "body_length"), "7");
-  EXPECT_EQ(echo_item(r->body, "body_prefix"), "abcdefg");
+  expect_echoed_abcdefg(*r);
   EXPECT_EQ(echo_header(r->body, "host"), "api.example.com");
   EXPECT_EQ(echo_header(r->body, "x-forwarded-host"), "api.example.com");
   EXPECT_EQ(echo_header(r->body, "x-forwarded-proto"), "http");
   EXPECT_EQ(echo_header(r->body, "x-forwarded-for"), "203.0.113.5, 127.0.0.1");
-  for (auto name : {"connection", "x-hop", "keep-alive", "proxy-authorization", "te"})
-    EXPECT_FALSE(has_echo_header(r->body, name)) << name;
+  expect_no_echo_headers(r->body,
+                         {"connection", "x-hop", "keep-alive", "proxy-authorization", "te"});
 
   auto chunked = c.request("GET", "/chunked?n=4");
   ASSERT_TRUE(chunked);
@@ -161,12 +170,9 @@ TEST_F(proxy, relays_chunks_with_extensions_and_trailers) {
       "GET /echo?after=1 HTTP/1.1\r\nHost: x\r\n\r\n");
   auto r = c.read_response();
   ASSERT_TRUE(r);
-  EXPECT_EQ(r->status, 200u);
-  EXPECT_EQ(echo_item(r->body, "body_length"), "7");
-  EXPECT_EQ(echo_item(r->body, "body_prefix"), "abcdefg");
+  expect_echoed_abcdefg(*r);
   // The backend's parser would list forwarded trailer fields with the headers.
-  for (auto name : {"x-sum", "x-note", "trailer"})
-    EXPECT_FALSE(has_echo_header(r->body, name)) << name;
+  expect_no_echo_headers(r->body, {"x-sum", "x-note", "trailer"});
   auto after = c.read_response();
   ASSERT_TRUE(after);
   EXPECT_EQ(echo_item(after->body, "target"), "/echo?after=1");
