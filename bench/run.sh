@@ -439,13 +439,17 @@ table="$results/table.md"
 } >"$table"
 cat "$table"
 
-# The table replaces whatever stood between <!-- benchmark:begin/end --> in the docs.
+# The table replaces whatever stood between <!-- benchmark:begin/end --> in the docs (one
+# worker), or <!-- benchmark-workers-N:begin/end --> for --workers N.
 if ((write_docs)); then
+  marker=benchmark
+  ((workers == 1)) || marker="benchmark-workers-$workers"
   for doc in README.md docs/benchmark.md; do
-    awk -v table="$table" '
-      /<!-- benchmark:begin -->/ { print; while ((getline line < table) > 0) print line; skip = 1; next }
-      /<!-- benchmark:end -->/ { skip = 0 }
+    grep -q "<!-- $marker:begin -->" "$doc" || die "$doc has no <!-- $marker:begin --> marker"
+    awk -v table="$table" -v begin="<!-- $marker:begin -->" -v end="<!-- $marker:end -->" '
+      $0 == begin { print; while ((getline line < table) > 0) print line; skip = 1; next }
+      $0 == end { skip = 0 }
       !skip' "$doc" >"$doc.tmp" && mv "$doc.tmp" "$doc"
   done
-  log "table written into README.md and docs/benchmark.md"
+  log "table written into README.md and docs/benchmark.md ($marker)"
 fi
