@@ -62,6 +62,16 @@ histogram_quantile() {
         prev_b = bound[i]; prev_c = count[i] } }' "$1"
 }
 
+# histogram_delta BEFORE AFTER NAME: NAME's _bucket lines of AFTER with BEFORE's counts
+# subtracted (the observations made between two /metrics snapshots), in the same format,
+# for histogram_quantile. A bucket missing from BEFORE counts 0.
+histogram_delta() {
+  awk -v name="$3_bucket" '
+    index($1, name "{") != 1 { next }
+    FILENAME == ARGV[1] { before[$1] = $NF; next }
+    { printf "%s %.0f\n", $1, $NF - before[$1] }' "$1" "$2"
+}
+
 # redis_calls PORT COMMAND: calls of COMMAND since the last CONFIG RESETSTAT.
 redis_calls() {
   redis-cli -p "$1" INFO commandstats | tr -d '\r' |

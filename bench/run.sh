@@ -338,7 +338,7 @@ for t in fg-memory fg-redis-1 fg-redis-2 fg-analytics fg-memory-blocked fg-redis
 done
 
 # --- fixed rate: 4 connections x 500 req/s = 2,000 req/s -----------------------------
-declare -A fixed_p50 fixed_p99
+declare -A fixed_p50 fixed_p99 fixed_limiter_p99
 for ((round = 1; round <= fixed_rounds; round++)); do
   for t in "${target_list[@]}"; do
     log_file="$results/h2load-$t-round$round.log"
@@ -352,6 +352,16 @@ for ((round = 1; round <= fixed_rounds; round++)); do
     log "fixed-rate round $round/$fixed_rounds $t: p50 $(h2load_latency "$log_file" 0.50) ms"
   done
 done
+# The limiter's p99 over the fixed-rate rounds alone: each floodgate's histogram now,
+# less the snapshot taken after the throughput rounds (nothing else sends it requests).
+if ((fixed_rounds > 0)); then
+  for t in "${!limiter_p99[@]}"; do
+    curl -fsS "http://127.0.0.1:$(floodgate_port "$t")/metrics" >"$results/metrics-$t-fixed.txt"
+    histogram_delta "$results/metrics-$t.txt" "$results/metrics-$t-fixed.txt" \
+      floodgate_limiter_duration_seconds >"$results/limiter-$t-fixed.txt"
+    fixed_limiter_p99[$t]=$(histogram_quantile "$results/limiter-$t-fixed.txt" floodgate_limiter_duration_seconds 0.99)
+  done
+fi
 
 med() { local v; read -r -a v <<<"$1"; ((${#v[@]})) && median "${v[@]}" || echo nan; }
 
@@ -388,7 +398,7 @@ added() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "nan" || b == "nan" || a == 
 
 table="$results/table.md"
 {
-  echo "| target | req/s | p50 ms | p99 ms | × nginx (b) | × direct (a) | 2k req/s p50 / p99 ms (added vs a) | evalsha/req | limiter p99 ms | fail_open | valid |"
+  echo "| target | req/s | p50 ms | p99 ms | × nginx (b) | × direct (a) | 2k req/s p50 / p99 ms (added vs a) | evalsha/req | limiter p99 ms (saturation / 2k req/s) | fail_open | valid |"
   echo "| --- | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | --- |"
   for t in "${target_list[@]}"; do
     r=$(med "${rps[$t]}")
@@ -408,7 +418,7 @@ table="$results/table.md"
     printf '| %s | %.0f | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$t" "$r" \
       "$(us_to_ms "$(med "${p50[$t]}")")" "$(us_to_ms "$(med "${p99[$t]}")")" \
       "$(ratio "$r" "$nginx_rps")" "$(ratio "$r" "$direct_rps")" "$fixed" \
-      "$(med "${evalsha_ratio[$t]:-}" | sed 's/^nan$/-/')" "${limiter_p99[$t]:--}" "${fail_open[$t]:--}" "$valid"
+      "$(med "${evalsha_ratio[$t]:-}" | sed 's/^nan$/-/')" "${limiter_p99[$t]:--}${fixed_limiter_p99[$t]:+ / ${fixed_limiter_p99[$t]}}" "${fail_open[$t]:--}" "$valid"
   done
   echo
   echo "Where the CPU goes under that load (all rounds; µs of CPU per request from /proc, user +"

@@ -34,6 +34,20 @@ expect "metric_sum absent" "$(metric_sum "$metrics" nothing_here)" 0
 # Rank 99 of 100 lies in the (1 ms, 2 ms] bucket, 49/50 of the way: 1.98 ms.
 expect "histogram p99" "$(histogram_quantile "$metrics" floodgate_limiter_duration_seconds 0.99)" 1.980
 
+# histogram_delta: the observations between two snapshots; here 40 of the 50 new ones
+# fall under 1 ms, so the p50 is in the first bucket, the p99 in the second.
+later=$(mktemp)
+trap 'rm -f "$metrics" "$later"' EXIT
+cat >"$later" <<'PROM'
+floodgate_limiter_duration_seconds_bucket{le="0.001"} 90
+floodgate_limiter_duration_seconds_bucket{le="0.002"} 150
+floodgate_limiter_duration_seconds_bucket{le="+Inf"} 150
+PROM
+delta=$(histogram_delta "$metrics" "$later" floodgate_limiter_duration_seconds)
+expect "histogram_delta" "$(echo "$delta" | awk '{ print $NF }' | tr '\n' ' ')" "40 50 50 "
+expect "delta p50" "$(histogram_quantile <(echo "$delta") floodgate_limiter_duration_seconds 0.5)" 0.625
+expect "delta p99" "$(histogram_quantile <(echo "$delta") floodgate_limiter_duration_seconds 0.99)" 1.950
+
 # per_request_us: ticks of 1/CLK_TCK s over requests, in µs to one decimal.
 hz=$(getconf CLK_TCK)
 expect "per_request_us" "$(per_request_us "$hz" 1000000)" 1.0
