@@ -17,20 +17,37 @@ port_in_use() {
 }
 
 # pick_port VAR [PREFERRED]: sets VAR to PREFERRED when it is free, otherwise to a free
-# port from 20000-59999. Ports handed out earlier in this shell are remembered, so two
-# calls never give the same port before either is bound (which is why this assigns a
-# variable instead of printing: $(pick_port) would run in a subshell and forget).
+# port below the kernel's ephemeral range (net.ipv4.ip_local_port_range, 32768-60999 by
+# default: ports 10000 up to its start). A port from inside that range can be free when
+# checked and then be taken as the source port of any outgoing connection before the
+# server binds it ("Address already in use"; seen when tests run in parallel). Ports
+# handed out earlier in this shell are remembered, so two calls never give the same port
+# before either is bound (which is why this assigns a variable instead of printing:
+# $(pick_port) would run in a subshell and forget).
 _picked_ports=" "
+
+# pick_port_range: "LOW COUNT" of the ports pick_port draws from.
+pick_port_range() {
+  local ephemeral_low=32768 rest
+  read -r ephemeral_low rest </proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || true
+  if ((ephemeral_low > 12000)); then
+    echo "10000 $((ephemeral_low - 10000))"
+  else
+    echo "20000 40000"  # an unusual range: the old draw, collisions retried by callers
+  fi
+}
 pick_port() {
   # Locals carry a prefix: `printf -v` would set a local of the caller's variable's name
   # instead of the caller's variable (e.g. `pick_port port`).
-  local _pp_var="$1" _pp_preferred="${2:-}" _pp_port _pp_tries=0
+  local _pp_var="$1" _pp_preferred="${2:-}" _pp_port _pp_tries=0 _pp_low _pp_count
+  read -r _pp_low _pp_count <<<"$(pick_port_range)"
   if [[ -n "$_pp_preferred" && "$_picked_ports" != *" $_pp_preferred "* ]] &&
     ! port_in_use "$_pp_preferred"; then
     _pp_port="$_pp_preferred"
   else
     while :; do
-      _pp_port=$((20000 + RANDOM % 40000))
+      # RANDOM is 15 bits: two draws cover ranges above 32767 ports.
+      _pp_port=$((_pp_low + (RANDOM * 32768 + RANDOM) % _pp_count))
       [[ "$_picked_ports" == *" $_pp_port "* ]] || port_in_use "$_pp_port" || break
       ((++_pp_tries < 200)) || die "no free port found"
     done

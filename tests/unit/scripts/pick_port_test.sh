@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# shellcheck disable=SC2154 # free_preferred, again, other: set by pick_port (printf -v)
 # scripts/lib/common.sh's pick_port: it assigns the caller's variable whatever that
 # variable is called (even a name a careless helper would use for a local), never
 # hands out one port twice in a shell, and skips a preferred port that is in use.
@@ -17,12 +18,16 @@ for name in port var preferred tries p; do
   is_port "${!name:-}" || fail "pick_port $name left \$$name='${!name:-}'"
 done
 
-# 50 calls in one shell: 50 different ports.
+# 50 calls in one shell: 50 different ports, all below the kernel's ephemeral range
+# (where an outgoing connection could take the port before the server binds it).
+read -r ephemeral_low _ </proc/sys/net/ipv4/ip_local_port_range
 declare -A seen=()
 for _ in $(seq 50); do
   pick_port got
   [[ -z "${seen[$got]:-}" ]] || fail "port $got handed out twice"
   seen[$got]=1
+  ((ephemeral_low <= 12000 || (got >= 10000 && got < ephemeral_low))) ||
+    fail "port $got is not in 10000..$((ephemeral_low - 1))"
 done
 
 # A free preferred port is taken as is; once handed out (or when in use) it is not.
