@@ -33,7 +33,7 @@ pick_port_range() {
   if ((ephemeral_low > 12000)); then
     echo "10000 $((ephemeral_low - 10000))"
   else
-    echo "20000 40000"  # an unusual range: the old draw, collisions retried by callers
+    echo "20000 40000"  # an unusual range: the draw this helper always used before
   fi
 }
 pick_port() {
