@@ -135,6 +135,7 @@ pick_port memory_blocked_port
 pick_port redis_blocked_port
 
 # --- servers -------------------------------------------------------------------
+cp bench/templates/nginx-forwarded.conf "$work/"
 render bench/templates/nginx-backend.conf "$work/nginx-backend.conf" \
   WORK="$work" BACKEND_PORT="$backend_port" BACKEND_WORKERS="$workers"
 spawn nginx-backend nginx -p "$work" -c "$work/nginx-backend.conf" -g "daemon off;"

@@ -16,7 +16,6 @@ namespace floodgate::proxy {
 
 namespace {
 
-using beast_http::buffer_body;
 using beast_http::field;
 using beast_http::verb;
 
@@ -54,8 +53,7 @@ net::awaitable<sent_request> send_request(downstream& d, upstream_connection& c,
   const relay_side in{d.stream, d.buffer, io_limit{net::clock::time_point::max(), d.io_timeout}};
   const relay_side out{c.stream, c.buffer, io_limit{net::clock::time_point::max(), up.timeout}};
   const bool had_body = !d.parser.is_done();
-  auto r =
-      co_await relay_message<true>(d.parser, d.request_head, d.parser.chunked(), in, out, d.chunk);
+  auto r = co_await relay_message(d.parser, d.request_head, d.parser.chunked(), in, out, d.chunk);
   if (!r.ec) co_return sent_request{};
   if (r.failed_input) co_return sent_request{r.ec, true, false};
   // Only a request without a body can be replayed: a body is consumed as it streams.
@@ -69,11 +67,13 @@ struct read_response {
 };
 
 // Reads the response header, skipping interim 1xx responses other than 101.
-net::awaitable<read_response> read_response_header(
-    std::optional<beast_http::response_parser<buffer_body>>& rp, upstream_connection& c, bool head,
-    net::clock::time_point deadline) {
+net::awaitable<read_response> read_response_header(std::optional<upstream_response_parser>& rp,
+                                                   std::string& response_head,
+                                                   upstream_connection& c, bool head,
+                                                   bool websocket,
+                                                   net::clock::time_point deadline) {
   for (;;) {
-    rp.emplace();
+    rp.emplace(response_head, websocket);
     rp->body_limit(boost::none);  // the upstream is trusted with its own sizes
     rp->header_limit(static_cast<std::uint32_t>(max_response_header_bytes));
     if (head) rp->skip(true);
@@ -84,7 +84,7 @@ net::awaitable<read_response> read_response_header(
       co_return read_response{upstream_error(ec),
                               c.reused && nothing_read && stale_connection_error(ec)};
     }
-    const auto status = rp->get().result_int();
+    const auto status = rp->status();
     if (status / 100 != 1 || status == 101) co_return read_response{};
   }
 }
@@ -114,7 +114,7 @@ net::awaitable<forward_result> forward(upstream_pool& pool, downstream d,
 
   forward_result result;
   connection_ptr conn;
-  std::optional<beast_http::response_parser<buffer_body>> rp;
+  std::optional<upstream_response_parser> rp;
   bool continue_sent = false;
   for (int attempt = 0;; ++attempt) {
     // A replayable request learns of a stale pooled connection by failing on it
@@ -142,19 +142,18 @@ net::awaitable<forward_result> forward(upstream_pool& pool, downstream d,
     }
     // The whole response must arrive within `timeout` of the request being sent.
     const auto deadline = net::clock::now() + up.timeout;
-    auto got = co_await read_response_header(rp, *conn, head, deadline);
+    auto got = co_await read_response_header(rp, d.response_head, *conn, head, websocket, deadline);
     if (got.ec) {
       if (got.replayable_failure && replayable && attempt == 0) continue;
       result.ec = got.ec;
       co_return result;
     }
 
-    auto& res = rp->get();
-    const bool upgraded = websocket && res.result() == beast_http::status::switching_protocols;
+    const bool upgraded = websocket && rp->status() == 101;
     const bool has_response_body = !rp->is_done();
     const bool until_eof = has_response_body && !rp->chunked() && !rp->content_length();
     const bool upstream_reusable = rp->keep_alive() && !until_eof && !upgraded;
-    result.status = res.result_int();
+    result.status = rp->status();
     // A drain that began while the upstream was working still gets Connection: close.
     const bool draining = d.draining != nullptr && *d.draining;
     result.keep_alive = d.keep_alive && !draining && !upgraded && !(until_eof && !client_http11);
@@ -166,15 +165,14 @@ net::awaitable<forward_result> forward(upstream_pool& pool, downstream d,
     framing.keep_alive = result.keep_alive;
     framing.client_http10 = !client_http11;
     framing.upgrade = upgraded;
-    d.response_head.clear();
-    write_downstream_response_head(d.response_head, res, extra, framing);
+    finish_downstream_response_head(d.response_head, rp->transfer_encoding(), extra, framing);
 
     const relay_side client_side{d.stream, d.buffer,
                                  io_limit{net::clock::time_point::max(), d.io_timeout}};
     const relay_side upstream_side{conn->stream, conn->buffer, io_limit{deadline, up.timeout}};
     result.response_started = true;
-    auto r = co_await relay_message<false>(*rp, d.response_head, framing.chunked, upstream_side,
-                                           client_side, d.chunk);
+    auto r = co_await relay_message(*rp, d.response_head, framing.chunked, upstream_side,
+                                    client_side, d.chunk);
     if (r.ec) {
       result.response_started = r.wrote;
       result.ec = r.failed_input ? upstream_error(r.ec) : r.ec;

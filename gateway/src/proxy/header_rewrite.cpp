@@ -1,7 +1,6 @@
 #include "proxy/header_rewrite.hpp"
 
-#include <array>
-#include <charconv>
+#include "proxy/hop_by_hop.hpp"
 
 #include <boost/beast/core/string.hpp>
 #include <boost/beast/http/rfc7230.hpp>
@@ -30,31 +29,10 @@ name_views connection_options(const beast_http::fields& f) {
     if (connection.name() != field::connection) continue;
     for (auto token : beast_http::token_list{connection.value()}) {
       const std::string_view name{token.data(), token.size()};
-      // Never let Connection strip the framing or the fields the proxy itself sets.
-      if (iequals(name, "close") || iequals(name, "keep-alive") || iequals(name, "upgrade") ||
-          iequals(name, "content-length") || iequals(name, "transfer-encoding") ||
-          iequals(name, "host"))
-        continue;
-      names.push_back(name);
+      if (connection_removes(name)) names.push_back(name);
     }
   }
   return names;
-}
-
-bool hop_by_hop(field name) {
-  switch (name) {
-    case field::connection:
-    case field::keep_alive:
-    case field::proxy_connection:
-    case field::te:
-    case field::trailer:
-    case field::upgrade:
-    case field::proxy_authenticate:
-    case field::proxy_authorization:
-      return true;
-    default:
-      return false;
-  }
 }
 
 // A field that travels: not hop-by-hop (Upgrade kept for a WebSocket handshake,
@@ -139,26 +117,8 @@ void write_upstream_request_head(std::string& out, const beast_http::request_hea
   out.append("\r\n");
 }
 
-void write_downstream_response_head(std::string& out, const beast_http::response_header<>& h,
-                                    header_list extra, const response_framing& f) {
-  std::array<char, 8> code{};
-  const auto code_end = std::to_chars(code.data(), code.data() + code.size(), h.result_int()).ptr;
-  auto reason = h.reason();
-  if (reason.empty()) reason = beast_http::obsolete_reason(h.result());
-  out.append("HTTP/1.1 ").append(code.data(), code_end).append(" ");
-  out.append(reason.data(), reason.size()).append("\r\n");
-
-  const auto named = connection_options(h);
-  std::string upstream_te;  // all Transfer-Encoding lines, as one list
-  for (const auto& field_ : h) {
-    if (!forwarded(field_, named, f.upgrade)) continue;
-    if (field_.name() == field::transfer_encoding) {
-      if (!upstream_te.empty()) upstream_te += ", ";
-      upstream_te.append(field_.value().data(), field_.value().size());
-      continue;
-    }
-    append_field(out, field_);
-  }
+void finish_downstream_response_head(std::string& out, std::string_view upstream_te,
+                                     header_list extra, const response_framing& f) {
   append_transfer_encoding(out, upstream_te, f.chunked);
   if (f.upgrade) {
     append_header_line(out, "Connection", "Upgrade");

@@ -47,12 +47,13 @@ struct response_framing {
   bool upgrade = false;  // a 101 to a WebSocket handshake: Upgrade and Connection: Upgrade kept
 };
 
-/// Appends to `out` the response header sent downstream: status line as
-/// HTTP/1.1 with the upstream's reason, the fields without the hop-by-hop
-/// ones, Transfer-Encoding made to match `f.chunked`, Connection: close (or
-/// keep-alive for an HTTP/1.0 client) as `f` says, then `extra`.
-void write_downstream_response_head(std::string& out, const beast_http::response_header<>& h,
-                                    header_list extra, const response_framing& f);
+/// Completes the response header sent downstream, whose status line and
+/// forwarded fields upstream_response_parser already wrote into `out`:
+/// Transfer-Encoding made to match `f.chunked` (the upstream's codings, given as
+/// `upstream_te`, kept), Connection: close (or keep-alive for an HTTP/1.0 client,
+/// Upgrade for a WebSocket handshake) as `f` says, then `extra` and the blank line.
+void finish_downstream_response_head(std::string& out, std::string_view upstream_te,
+                                     header_list extra, const response_framing& f);
 
 /// Appends `extra` to a header (the gateway's own responses).
 void append_fields(beast_http::fields& f, header_list extra);

@@ -19,14 +19,20 @@ struct body_piece {
   std::size_t size = 0;  // bytes placed at the start of the chunk
 };
 
+// Where a parser delivers body bytes (both follow buffer_body's contract).
+beast_http::buffer_body::value_type& body_of(request_body_parser& p) {
+  return p.get().body();
+}
+beast_http::buffer_body::value_type& body_of(upstream_response_parser& p) {
+  return p.body();
+}
+
 // The next bytes of the body that `p` frames, decoded (no chunk framing), into
 // `chunk`: what is buffered first, reading `in` only when the buffer holds no
 // complete piece. size 0 without error means the body has ended (p.is_done()).
-template <bool IsRequest>
-net::awaitable<body_piece> next_body_piece(
-    beast_http::parser<IsRequest, beast_http::buffer_body>& p, relay_side& in,
-    std::span<char> chunk) {
-  auto& body = p.get().body();
+template <class Parser>
+net::awaitable<body_piece> next_body_piece(Parser& p, relay_side& in, std::span<char> chunk) {
+  auto& body = body_of(p);
   body.data = chunk.data();
   body.size = chunk.size();
   const auto placed = [&] { return chunk.size() - body.size; };
@@ -59,10 +65,9 @@ net::awaitable<body_piece> next_body_piece(
 
 }  // namespace
 
-template <bool IsRequest>
-net::awaitable<relay_result> relay_message(
-    beast_http::parser<IsRequest, beast_http::buffer_body>& p, std::string_view head,
-    bool chunked_out, relay_side in, relay_side out, std::span<char> chunk) {
+template <class Parser>
+net::awaitable<relay_result> relay_message(Parser& p, std::string_view head, bool chunked_out,
+                                           relay_side in, relay_side out, std::span<char> chunk) {
   relay_result result;
   std::string_view pending_head = head;
   std::array<char, 2 * sizeof(std::size_t) + 2> size_line{};
@@ -110,15 +115,13 @@ net::awaitable<relay_result> relay_message(
   co_return result;
 }
 
-template net::awaitable<relay_result> relay_message<true>(
-    beast_http::parser<true, beast_http::buffer_body>&, std::string_view, bool, relay_side,
-    relay_side, std::span<char>);
-template net::awaitable<relay_result> relay_message<false>(
-    beast_http::parser<false, beast_http::buffer_body>&, std::string_view, bool, relay_side,
-    relay_side, std::span<char>);
+template net::awaitable<relay_result> relay_message(request_body_parser&, std::string_view, bool,
+                                                    relay_side, relay_side, std::span<char>);
+template net::awaitable<relay_result> relay_message(upstream_response_parser&, std::string_view,
+                                                    bool, relay_side, relay_side, std::span<char>);
 
-net::awaitable<bool> discard_body(beast_http::request_parser<beast_http::buffer_body>& p,
-                                  relay_side in, std::span<char> chunk, std::uint64_t max_bytes) {
+net::awaitable<bool> discard_body(request_body_parser& p, relay_side in, std::span<char> chunk,
+                                  std::uint64_t max_bytes) {
   std::uint64_t total = 0;
   while (!p.is_done()) {
     auto piece = co_await next_body_piece(p, in, chunk);

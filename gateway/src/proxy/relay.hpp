@@ -10,6 +10,7 @@
 #include <boost/beast/http/parser.hpp>
 
 #include "proxy/async.hpp"
+#include "proxy/response_parser.hpp"
 
 namespace floodgate::proxy {
 
@@ -43,22 +44,25 @@ struct relay_result {
   bool wrote = false;       // a write to the output started (its header may be out)
 };
 
+/// The parsers a body is relayed from: the client's request, the upstream's response.
+using request_body_parser = beast_http::request_parser<beast_http::buffer_body>;
+
 /// Writes `head` (a header already rewritten as text) and then streams the body
-/// that `p` (header parsed, body not yet read) frames on `in`, through `chunk`,
+/// that `p` (header parsed, body not yet read; a request_body_parser or an
+/// upstream_response_parser) frames on `in`, through `chunk`,
 /// without buffering the whole body. The header goes out with the first piece of
 /// body in one write. Bytes already in `in.buffer` are used before the socket is
 /// read, so a small message costs one write and no read. The body is written as
 /// it came (`chunked_out` false: Content-Length or close-delimited) or re-framed
 /// as chunks (`chunked_out` true; trailers are not forwarded). A message without
 /// a body (p.is_done()) writes `head` alone. Completes on the streams' executor.
-template <bool IsRequest>
-net::awaitable<relay_result> relay_message(
-    beast_http::parser<IsRequest, beast_http::buffer_body>& p, std::string_view head,
-    bool chunked_out, relay_side in, relay_side out, std::span<char> chunk);
+template <class Parser>
+net::awaitable<relay_result> relay_message(Parser& p, std::string_view head, bool chunked_out,
+                                           relay_side in, relay_side out, std::span<char> chunk);
 
 /// Reads and throws away the rest of a request body (at most `max_bytes`);
 /// false when the body is longer or the read fails (the connection must close).
-net::awaitable<bool> discard_body(beast_http::request_parser<beast_http::buffer_body>& p,
-                                  relay_side in, std::span<char> chunk, std::uint64_t max_bytes);
+net::awaitable<bool> discard_body(request_body_parser& p, relay_side in, std::span<char> chunk,
+                                  std::uint64_t max_bytes);
 
 }  // namespace floodgate::proxy

@@ -1,11 +1,16 @@
 #include "proxy/header_rewrite.hpp"
 
 #include "proxy/address_text.hpp"
+#include "proxy/response_parser.hpp"
+
+#include <array>
+#include <sstream>
 
 #include <gtest/gtest.h>
 #include <boost/asio/ip/address.hpp>
 #include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/write.hpp>
 
 namespace floodgate::proxy {
 namespace {
@@ -35,11 +40,26 @@ bh::request_header<> forwarded(const bh::request_header<>& h, bool websocket = f
   return p.release().base();
 }
 
+// The upstream's response text run through upstream_response_parser and
+// finish_downstream_response_head: what the client receives.
+std::string rewritten(std::string_view upstream, header_list extra, const response_framing& f,
+                      bool websocket_request = false) {
+  std::string text;
+  upstream_response_parser p(text, websocket_request);
+  boost::system::error_code ec;
+  p.put(boost::asio::buffer(upstream.data(), upstream.size()), ec);
+  EXPECT_TRUE(!ec || ec == bh::error::need_buffer) << ec.message() << "\n" << upstream;
+  EXPECT_TRUE(p.is_header_done()) << upstream;
+  finish_downstream_response_head(text, p.transfer_encoding(), extra, f);
+  return text;
+}
+
 // The rewritten response as the client reads it.
 bh::response_header<> returned(const bh::response_header<>& h, header_list extra,
                                const response_framing& f, bool head_request = false) {
-  std::string text;
-  write_downstream_response_head(text, h, extra, f);
+  std::ostringstream upstream;
+  upstream << h;
+  const auto text = rewritten(upstream.str(), extra, f);
   bh::response_parser<bh::empty_body> p;
   p.skip(head_request);
   boost::system::error_code ec;
@@ -169,6 +189,59 @@ TEST(header_rewrite, response_framing) {
   h.reason("Fine Thanks");
   out = returned(h, {}, {.chunked = false, .keep_alive = true});
   EXPECT_EQ(out.reason(), "Fine Thanks");
+}
+
+// Verifies a field named in a Connection header that comes after it is still
+// removed, that only a 101 to a WebSocket handshake keeps Upgrade, and that an
+// empty reason gets the standard one.
+TEST(header_rewrite, response_connection_after_named_fields) {
+  const auto text = rewritten(
+      "HTTP/1.1 200 \r\nX-Hop: 1\r\nServer: b\r\nx-other: 2\r\nUpgrade: h2c\r\n"
+      "Connection: keep-alive, x-hop\r\nConnection: X-Other\r\nContent-Length: 0\r\n\r\n",
+      {}, {.chunked = false, .keep_alive = true});
+  EXPECT_EQ(text, "HTTP/1.1 200 OK\r\nServer: b\r\nContent-Length: 0\r\n\r\n");
+
+  const auto switching = rewritten(
+      "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+      "Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n\r\n",
+      {}, {.chunked = false, .keep_alive = false, .upgrade = true}, true);
+  EXPECT_EQ(switching,
+            "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
+            "Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\nConnection: Upgrade\r\n\r\n");
+  const auto refused = rewritten(
+      "HTTP/1.1 400 Bad Request\r\nUpgrade: websocket\r\n"
+      "Content-Length: 0\r\n\r\n",
+      {}, {.chunked = false, .keep_alive = true}, true);
+  EXPECT_EQ(refused.find("Upgrade"), std::string::npos) << refused;
+}
+
+// Verifies the body goes into the buffer the relay offers, in pieces when it is
+// smaller than the body, for both framings; the header text is left alone.
+TEST(header_rewrite, response_parser_delivers_body) {
+  for (std::string_view upstream :
+       {std::string_view{"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n0123456789"},
+        std::string_view{"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+                         "6\r\n012345\r\n4\r\n6789\r\n0\r\n\r\n"}}) {
+    std::string head;
+    upstream_response_parser p(head, false);
+    boost::system::error_code ec;
+    auto used = p.put(boost::asio::buffer(upstream.data(), upstream.size()), ec);
+    ASSERT_FALSE(ec) << ec.message();
+    const std::string head_after_header = head;
+    std::string body;
+    std::array<char, 4> chunk{};
+    for (int i = 0; i < 20 && !p.is_done(); ++i) {
+      p.body().data = chunk.data();
+      p.body().size = chunk.size();
+      used += p.put(boost::asio::buffer(upstream.substr(used)), ec);
+      ASSERT_TRUE(!ec || ec == bh::error::need_buffer) << ec.message();
+      body.append(chunk.data(), chunk.size() - p.body().size);
+    }
+    EXPECT_TRUE(p.is_done()) << upstream;
+    EXPECT_EQ(body, "0123456789") << upstream;
+    EXPECT_EQ(head, head_after_header);
+    EXPECT_EQ(p.chunked(), upstream.find("chunked") != std::string_view::npos);
+  }
 }
 
 // The hand-written IPv4 text must equal Boost's to_string for every shape of
