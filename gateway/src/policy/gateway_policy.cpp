@@ -41,15 +41,38 @@ exchange start_exchange(const http::request_context& ctx) {
 
 }  // namespace
 
+/// The configuration with, per route (same index as config.routes), its rate-limit
+/// header text: built once per load or reload instead of once per request.
+struct gateway_policy::loaded_config {
+  explicit loaded_config(config::config_ptr c) : config(std::move(c)) {
+    headers.reserve(config->routes.size());
+    for (const auto& r : config->routes) {
+      headers.emplace_back(
+          r.name, r.limits,
+          header_selection{.x_ratelimit = r.send_x_ratelimit, .ietf = r.send_ietf});
+    }
+  }
+
+  [[nodiscard]] const rate_limit_header_text& headers_of(const config::route_config& r) const {
+    return headers[static_cast<std::size_t>(&r - config->routes.data())];
+  }
+
+  config::config_ptr config;
+  std::vector<rate_limit_header_text> headers;
+};
+
 gateway_policy::gateway_policy(config::config_ptr initial, policy_services services)
-    : config_(std::move(initial)), services_(std::move(services)) {}
+    : loaded_(std::make_shared<const loaded_config>(std::move(initial))),
+      services_(std::move(services)) {}
 
 config::config_ptr gateway_policy::current_config() const {
-  return config_.load();
+  auto s = current();
+  // Aliasing: the config shares the snapshot's ownership.
+  return {s, s->config.get()};
 }
 
 void gateway_policy::replace_config(config::config_ptr next) {
-  config_.store(std::move(next));
+  loaded_.store(std::make_shared<const loaded_config>(std::move(next)));
 }
 
 health_status gateway_policy::health() const {
@@ -76,7 +99,7 @@ http::plan gateway_policy::operations_endpoint(const http::request_context& ctx)
 }
 
 struct gateway_policy::routed {
-  config::config_ptr snapshot;  // keeps *route (and its limits) alive
+  std::shared_ptr<const loaded_config> snapshot;  // keeps *route (and its limits) alive
   const config::route_config* route = nullptr;
   exchange record;
   std::string key;  // the limiter's store key; empty for a route without limits
@@ -89,8 +112,9 @@ std::variant<http::plan, gateway_policy::routed> gateway_policy::route(
   if (ctx.path == "/health" || ctx.path == "/metrics") return operations_endpoint(ctx);
 
   routed r;
-  r.snapshot = current_config();
-  r.route = match_route(*r.snapshot, ctx.header.method_string(), ctx.path);
+  r.snapshot = current();
+  const auto& cfg = *r.snapshot->config;
+  r.route = match_route(cfg, ctx.header.method_string(), ctx.path);
   r.record = start_exchange(ctx);
   if (r.route == nullptr) {
     auto p = local_plan(make_local_response(404, "application/json", not_found_body(ctx.path),
@@ -101,7 +125,7 @@ std::variant<http::plan, gateway_policy::routed> gateway_policy::route(
   r.record.route = r.route->name;
   if (!r.route->limits.empty()) {
     const auto client_ip =
-        resolve_client_ip(ctx.peer, forwarded_for_chain(ctx.header), r.snapshot->trusted_proxies);
+        resolve_client_ip(ctx.peer, forwarded_for_chain(ctx.header), cfg.trusted_proxies);
     auto client = resolve_client_key(r.route->key, ctx.header, client_ip);
     r.key = store_key(r.route->name, client);
     r.record.client_key = std::move(client.value);
@@ -154,9 +178,7 @@ http::plan gateway_policy::conclude(const http::request_context& ctx, routed r,
     if (v.most_restrictive < route.limits.size()) {
       e.algorithm = std::string(limit::to_string(route.limits[v.most_restrictive].algo));
     }
-    headers = rate_limit_headers(route.name, route.limits, v,
-                                 {.x_ratelimit = route.send_x_ratelimit, .ietf = route.send_ietf},
-                                 e.decided_at);
+    headers = r.snapshot->headers_of(route).render(v, e.decided_at);
   }
 
   http::plan p;
@@ -179,8 +201,9 @@ http::plan gateway_policy::conclude(const http::request_context& ctx, routed r,
     case decision::shadow_blocked:
     case decision::fail_open:
     case decision::unlimited: {
-      const auto it = r.snapshot->upstreams.find(route.upstream);
-      if (it == r.snapshot->upstreams.end()) {
+      const auto& upstreams = r.snapshot->config->upstreams;
+      const auto it = upstreams.find(route.upstream);
+      if (it == upstreams.end()) {
         // The loader rejects such a file; answer rather than crash if one slipped through.
         p.local = make_local_response(502, "application/json", R"({"error": "unknown_upstream"})",
                                       version);
@@ -191,7 +214,8 @@ http::plan gateway_policy::conclude(const http::request_context& ctx, routed r,
       break;
     }
   }
-  p.snapshot = std::move(r.snapshot);
+  const auto* cfg = r.snapshot->config.get();
+  p.snapshot = config::config_ptr(std::move(r.snapshot), cfg);  // aliasing: shares the snapshot
   report_completion(p, services_.log, std::move(e));
   return p;
 }

@@ -53,7 +53,10 @@ class gateway_policy final : public http::request_handler {
   [[nodiscard]] health_status health() const;
 
  private:
-  struct routed;  // a request matched to a route, its limiter key and its exchange record
+  struct loaded_config;  // a configuration and what the policy derives from it once
+  struct routed;         // a request matched to a route, its limiter key and its exchange record
+
+  [[nodiscard]] std::shared_ptr<const loaded_config> current() const { return loaded_.load(); }
   /// Routes the request: a finished plan (operations endpoint, 404) or the routed request.
   std::variant<http::plan, routed> route(const http::request_context& ctx) const;
   /// Awaits the limiter's decision for a routed request, then concludes.
@@ -63,7 +66,7 @@ class gateway_policy final : public http::request_handler {
                       limit::decision_result result) const;
   http::plan operations_endpoint(const http::request_context& ctx) const;
 
-  std::atomic<std::shared_ptr<const config::config>> config_;
+  std::atomic<std::shared_ptr<const loaded_config>> loaded_;
   policy_services services_;
   std::atomic<bool> draining_{false};
 };

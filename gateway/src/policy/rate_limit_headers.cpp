@@ -46,44 +46,60 @@ void append_item_name(std::string& to, std::string_view route, std::size_t i) {
 
 }  // namespace
 
-header_list rate_limit_headers(std::string_view route, std::span<const limit::limit_spec> limits,
-                               const limit::verdict& v, header_selection which,
-                               chrono::system_clock::time_point now) {
+rate_limit_header_text::rate_limit_header_text(std::string_view route,
+                                               std::span<const limit::limit_spec> limits,
+                                               header_selection which)
+    : which_(which) {
+  header_list policy;
+  auto& policy_value = policy.begin("RateLimit-Policy");
+  for (std::size_t i = 0; i < limits.size(); ++i) {
+    header_list fixed;
+    append_number(fixed.begin("X-RateLimit-Limit"), limits[i].limit);
+    fixed.end();
+    fixed.add("X-RateLimit-Strategy", to_string(limits[i].algo));
+    std::string item = "RateLimit: ";
+    append_item_name(item, route, i);
+    item.append(";r=");
+    limits_.push_back({std::string(fixed.text()), std::move(item)});
+
+    if (i != 0) policy_value += ", ";
+    // Sub-second windows still need an integer w; round up like every other delta here.
+    const auto w = std::max<std::int64_t>(1, ceil_seconds(limits[i].window));
+    append_item_name(policy_value, route, i);
+    policy_value.append(";q=");
+    append_number(policy_value, limits[i].limit);
+    policy_value.append(";w=");
+    append_number(policy_value, w);
+  }
+  policy.end();
+  policy_line_ = std::string(policy.text());
+}
+
+header_list rate_limit_header_text::render(const limit::verdict& v,
+                                           chrono::system_clock::time_point now) const {
   header_list out;
-  if (limits.empty() || v.limits.size() != limits.size() || v.most_restrictive >= limits.size()) {
+  if (limits_.empty() || v.limits.size() != limits_.size() ||
+      v.most_restrictive >= limits_.size()) {
     return out;
   }
   const auto index = v.most_restrictive;
   const auto& status = v.limits[index];
+  const auto& fixed = limits_[index];
   // One allocation for the whole block.
-  out.reserve(160 + limits.size() * (route.size() + 48));
-  if (which.x_ratelimit) {
+  out.reserve(fixed.x_limit_and_strategy.size() + fixed.ietf_item.size() + policy_line_.size() +
+              96);
+  if (which_.x_ratelimit) {
     const auto decided = v.decided_at == chrono::system_clock::time_point{} ? now : v.decided_at;
     const auto reset_at = chrono::ceil<chrono::seconds>(decided + status.reset_after);
-    append_number(out.begin("X-RateLimit-Limit"), status.limit);
-    out.end();
+    out.append_text(fixed.x_limit_and_strategy);
     append_number(out.begin("X-RateLimit-Remaining"), status.remaining);
     out.end();
     append_number(out.begin("X-RateLimit-Reset"), reset_at.time_since_epoch().count());
     out.end();
-    out.add("X-RateLimit-Strategy", to_string(limits[index].algo));
   }
-  if (which.ietf) {
-    auto& policy = out.begin("RateLimit-Policy");
-    for (std::size_t i = 0; i < limits.size(); ++i) {
-      if (i != 0) policy += ", ";
-      // Sub-second windows still need an integer w; round up like every other delta here.
-      const auto w = std::max<std::int64_t>(1, ceil_seconds(limits[i].window));
-      append_item_name(policy, route, i);
-      policy.append(";q=");
-      append_number(policy, limits[i].limit);
-      policy.append(";w=");
-      append_number(policy, w);
-    }
-    out.end();
-    auto& current = out.begin("RateLimit");
-    append_item_name(current, route, index);
-    current.append(";r=");
+  if (which_.ietf) {
+    out.append_text(policy_line_);
+    auto& current = out.append_text(fixed.ietf_item);
     append_number(current, status.remaining);
     current.append(";t=");
     append_number(current, ceil_seconds(status.reset_after));

@@ -29,17 +29,36 @@ struct header_selection {
   bool ietf = true;
 };
 
-/// Rate-limit headers for a route with `limits` and its decision `v` (SPEC "Responses"):
+/// A route's rate-limit headers (SPEC "Responses"):
 ///
 ///   X-RateLimit-Limit/-Remaining/-Reset/-Strategy   most restrictive limit; Reset in Unix
 ///                                                   epoch seconds, rounded up
 ///   RateLimit-Policy: "data-0";q=10;w=60, ...       every limit; w = window in seconds
 ///   RateLimit: "data-0";r=7;t=41                    most restrictive; t = delta seconds
 ///
-/// `now` is used when the store did not stamp `v.decided_at`. Retry-After is not included.
-[[nodiscard]] header_list rate_limit_headers(std::string_view route,
-                                             std::span<const limit::limit_spec> limits,
-                                             const limit::verdict& v, header_selection which,
-                                             std::chrono::system_clock::time_point now);
+/// What only the configuration decides (the limits, strategies, the whole
+/// RateLimit-Policy line, the item names) is written once, when the route's
+/// configuration is loaded; a request only adds its remaining and reset figures.
+/// Retry-After is not included.
+class rate_limit_header_text {
+ public:
+  rate_limit_header_text(std::string_view route, std::span<const limit::limit_spec> limits,
+                         header_selection which);
+
+  /// The headers for decision `v` of this route (empty when `v` does not describe its
+  /// limits); `now` stands in when the store did not stamp `v.decided_at`.
+  [[nodiscard]] header_list render(const limit::verdict& v,
+                                   std::chrono::system_clock::time_point now) const;
+
+ private:
+  // Per limit: what is fixed when it is the most restrictive one.
+  struct fixed_parts {
+    std::string x_limit_and_strategy;  // "X-RateLimit-Limit: 10\r\nX-RateLimit-Strategy: ...\r\n"
+    std::string ietf_item;             // "RateLimit: \"data-0\";r="
+  };
+  header_selection which_;
+  std::vector<fixed_parts> limits_;
+  std::string policy_line_;  // "RateLimit-Policy: ...\r\n"
+};
 
 }  // namespace floodgate::policy

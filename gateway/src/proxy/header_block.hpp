@@ -36,6 +36,9 @@ class header_block {
   }
   void end() { text_.append("\r\n"); }
 
+  /// Appends wire text as it is (whole lines, or the start of one to complete and end()).
+  std::string& append_text(std::string_view text) { return text_.append(text); }
+
   void reserve(std::size_t bytes) { text_.reserve(bytes); }
 
   [[nodiscard]] std::string_view text() const noexcept { return text_; }

@@ -249,5 +249,25 @@ TEST_F(gateway_policy_test, reload_keeps_old_snapshot_alive) {
   EXPECT_EQ(field(after, "X-RateLimit-Limit"), "50");
 }
 
+// Verifies each route sends the header text of its own limits and `headers:` choice
+// (the text is prepared per route when the configuration is loaded).
+TEST_F(gateway_policy_test, each_route_sends_its_own_headers) {
+  auto c = std::make_shared<config::config>(*make_config());
+  c->routes[1].name = "open";
+  c->routes[1].limits = {{limit::algorithm::gcra, 7, 2s}, {limit::algorithm::token_bucket, 9, 1s}};
+  c->routes[1].send_ietf = false;
+  make_policy(c);
+  store_->budget = 100;
+  const auto data = run("/api/data");
+  EXPECT_EQ(field(data, "X-RateLimit-Limit"), "2");
+  EXPECT_EQ(field(data, "X-RateLimit-Strategy"), "fixed_window");
+  EXPECT_EQ(field(data, "RateLimit-Policy"), R"("data-0";q=2;w=60)");
+  const auto open = run("/other");
+  EXPECT_EQ(field(open, "X-RateLimit-Limit"), "7");
+  EXPECT_EQ(field(open, "X-RateLimit-Strategy"), "gcra");
+  EXPECT_EQ(field(open, "RateLimit-Policy"), "<absent>");
+  EXPECT_EQ(field(open, "RateLimit"), "<absent>");
+}
+
 }  // namespace
 }  // namespace floodgate::policy

@@ -26,6 +26,13 @@ limit::verdict allowed_verdict(std::chrono::system_clock::time_point at) {
   return v;
 }
 
+// The headers a route named `route` with `limits` sends for `v`.
+header_list rate_limit_headers(std::string_view route, std::span<const limit::limit_spec> limits,
+                               const limit::verdict& v, header_selection which,
+                               std::chrono::system_clock::time_point now) {
+  return rate_limit_header_text(route, limits, which).render(v, now);
+}
+
 const auto t0 = std::chrono::system_clock::time_point{1763812304500ms};
 
 // Verifies the SPEC example: X-RateLimit-* describe the most restrictive limit.
