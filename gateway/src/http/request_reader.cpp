@@ -32,18 +32,38 @@ bool has_obs_fold(std::string_view text) noexcept {
 }
 
 net::error_code check_framing(const beast_http::request_header<>& h) {
-  const auto te_count = h.count(field::transfer_encoding);
+  // One walk comparing field enums: count() and operator[] each search Beast's
+  // tree comparing names case-insensitively, which was 2% of a proxied request.
+  std::size_t te_count = 0;
+  std::size_t content_length_count = 0;
+  std::size_t host_count = 0;
+  boost::beast::string_view te;
+  for (const auto& f : h) {
+    switch (f.name()) {
+      case field::transfer_encoding:
+        ++te_count;
+        te = f.value();
+        break;
+      case field::content_length:
+        ++content_length_count;
+        break;
+      case field::host:
+        ++host_count;
+        break;
+      default:
+        break;
+    }
+  }
   if (te_count > 0) {
-    if (te_count > 1 || h.count(field::content_length) > 0)
-      return beast_http::error::bad_transfer_encoding;
+    if (te_count > 1 || content_length_count > 0) return beast_http::error::bad_transfer_encoding;
     // Only "chunked" alone: anything else leaves the body length ambiguous
     // between us and the upstream (RFC 9112 §6.3).
-    const beast_http::token_list tokens{h[field::transfer_encoding]};
+    const beast_http::token_list tokens{te};
     auto it = tokens.begin();
     if (it == tokens.end() || !boost::beast::iequals(*it, "chunked") || ++it != tokens.end())
       return beast_http::error::bad_transfer_encoding;
   }
-  if (h.version() >= 11 && h.count(field::host) != 1) return beast_http::error::bad_field;
+  if (h.version() >= 11 && host_count != 1) return beast_http::error::bad_field;
   return {};
 }
 
