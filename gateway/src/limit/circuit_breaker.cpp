@@ -29,6 +29,9 @@ void circuit_breaker::on_success() noexcept {
   if (consecutive_failures_.load(std::memory_order_relaxed) != 0) {
     consecutive_failures_.store(0, std::memory_order_relaxed);
   }
+  // Only a probe's success closes the circuit. Load before the CAS: a compare-exchange
+  // takes the cache line exclusively even when it fails, and this runs per decision.
+  if (state_.load(std::memory_order_acquire) != circuit_state::half_open) return;
   circuit_state expected = circuit_state::half_open;
   state_.compare_exchange_strong(expected, circuit_state::closed, std::memory_order_acq_rel);
 }

@@ -62,8 +62,31 @@ struct gateway_policy::loaded_config {
 };
 
 gateway_policy::gateway_policy(config::config_ptr initial, policy_services services)
-    : loaded_(std::make_shared<const loaded_config>(std::move(initial))),
-      services_(std::move(services)) {}
+    : services_(std::move(services)) {
+  replace_config(std::move(initial));
+}
+
+std::shared_ptr<const gateway_policy::loaded_config> gateway_policy::current() const {
+  // Every request takes the snapshot. std::atomic<shared_ptr>::load sets a lock bit and
+  // bumps a reference count that all workers share, pulling those cache lines from the
+  // other cores each time. Each thread keeps its own reference instead, under a control
+  // block of its own, and per request only compares a pointer; a reload changes that
+  // pointer. (A thread's reference keeps a replaced configuration alive until that thread
+  // takes the next one.)
+  struct thread_reference {
+    const loaded_config* identity = nullptr;
+    std::shared_ptr<const loaded_config> local;
+  };
+  thread_local thread_reference cached;
+  if (cached.identity != loaded_identity_.load(std::memory_order_acquire)) {
+    auto shared = loaded_.load();
+    const auto* raw = shared.get();
+    auto owner = std::make_shared<std::shared_ptr<const loaded_config>>(std::move(shared));
+    cached.local = std::shared_ptr<const loaded_config>(std::move(owner), raw);
+    cached.identity = raw;
+  }
+  return cached.local;
+}
 
 config::config_ptr gateway_policy::current_config() const {
   auto s = current();
@@ -72,7 +95,11 @@ config::config_ptr gateway_policy::current_config() const {
 }
 
 void gateway_policy::replace_config(config::config_ptr next) {
-  loaded_.store(std::make_shared<const loaded_config>(std::move(next)));
+  auto loaded = std::make_shared<const loaded_config>(std::move(next));
+  const auto* identity = loaded.get();
+  loaded_.store(std::move(loaded));
+  // After the store: a thread that sees the new identity then loads the new snapshot.
+  loaded_identity_.store(identity, std::memory_order_release);
 }
 
 health_status gateway_policy::health() const {

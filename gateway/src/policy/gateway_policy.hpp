@@ -56,7 +56,8 @@ class gateway_policy final : public http::request_handler {
   struct loaded_config;  // a configuration and what the policy derives from it once
   struct routed;         // a request matched to a route, its limiter key and its exchange record
 
-  [[nodiscard]] std::shared_ptr<const loaded_config> current() const { return loaded_.load(); }
+  /// The loaded configuration in force now (each request keeps the one it started with).
+  [[nodiscard]] std::shared_ptr<const loaded_config> current() const;
   /// Routes the request: a finished plan (operations endpoint, 404) or the routed request.
   std::variant<http::plan, routed> route(const http::request_context& ctx) const;
   /// Awaits the limiter's decision for a routed request, then concludes.
@@ -67,6 +68,9 @@ class gateway_policy final : public http::request_handler {
   http::plan operations_endpoint(const http::request_context& ctx) const;
 
   std::atomic<std::shared_ptr<const loaded_config>> loaded_;
+  // The same as a plain pointer: compared (never dereferenced) by every request, so
+  // that a thread sees a reload without touching loaded_'s lock and reference count.
+  std::atomic<const loaded_config*> loaded_identity_{nullptr};
   policy_services services_;
   std::atomic<bool> draining_{false};
 };

@@ -1,5 +1,8 @@
 #include "policy/gateway_policy.hpp"
 
+#include <future>
+#include <thread>
+
 #include <gtest/gtest.h>
 
 #include <boost/asio/co_spawn.hpp>
@@ -267,6 +270,29 @@ TEST_F(gateway_policy_test, each_route_sends_its_own_headers) {
   EXPECT_EQ(field(open, "X-RateLimit-Strategy"), "gcra");
   EXPECT_EQ(field(open, "RateLimit-Policy"), "<absent>");
   EXPECT_EQ(field(open, "RateLimit"), "<absent>");
+}
+
+// Verifies a worker thread that already holds a snapshot sees a reload made from
+// another thread at its next request (each thread keeps its own reference).
+TEST_F(gateway_policy_test, reload_is_seen_by_a_thread_holding_the_old_snapshot) {
+  const auto initial = make_config();
+  make_policy(initial);
+  auto next = std::make_shared<config::config>(*initial);
+  config::config_ptr first, second;
+  std::promise<void> took_first, reloaded;
+  std::thread worker([&] {
+    first = policy_->current_config();
+    took_first.set_value();
+    reloaded.get_future().wait();
+    second = policy_->current_config();
+  });
+  took_first.get_future().wait();
+  policy_->replace_config(next);
+  reloaded.set_value();
+  worker.join();
+  EXPECT_EQ(first, initial);
+  EXPECT_EQ(second, next);
+  EXPECT_EQ(policy_->current_config(), next);
 }
 
 }  // namespace
