@@ -218,6 +218,17 @@ asio::awaitable<void> serve(stream_t stream, std::shared_ptr<backend_server::cou
     auto body = co_await read_body(stream, buffer, p, path == "/sink" ? &c->sink_bytes : nullptr);
     if (!body) co_return;
 
+    if (path == "/hop") {
+      // Hop-by-hop fields, one of them named in a Connection header that comes after
+      // it: a proxy that decides field by field as it parses would forward X-Hop.
+      static constexpr std::string_view hop =
+          "HTTP/1.1 200 OK\r\nX-Hop: secret\r\nKeep-Alive: timeout=5\r\n"
+          "Proxy-Authenticate: Basic\r\nX-End-To-End: kept\r\nUpgrade: h2c\r\n"
+          "Connection: keep-alive, X-Hop\r\nContent-Length: 3\r\n\r\nhop";
+      auto [wec, m] = co_await asio::async_write(stream, asio::buffer(hop), token_t{});
+      if (wec) co_return;
+      continue;
+    }
     if (path == "/eof") {
       co_await write_until_eof(stream, c->name, query_number(target, "n", 100));
       co_return;

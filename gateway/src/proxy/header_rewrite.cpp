@@ -1,11 +1,11 @@
 #include "proxy/header_rewrite.hpp"
 
-#include "proxy/hop_by_hop.hpp"
-
 #include <boost/beast/core/string.hpp>
 #include <boost/beast/http/rfc7230.hpp>
 #include <boost/beast/websocket/rfc6455.hpp>
 #include <boost/container/small_vector.hpp>
+
+#include "proxy/hop_by_hop.hpp"
 
 namespace floodgate::proxy {
 

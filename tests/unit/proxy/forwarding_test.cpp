@@ -80,6 +80,23 @@ TEST_F(forwarding, removes_hop_by_hop_request_fields) {
   EXPECT_EQ(echo_header(r->body, "x-end-to-end"), "kept");
 }
 
+// Verifies hop-by-hop response fields stay behind, including one named by a
+// Connection header that comes after it, and the connection stays usable.
+TEST_F(forwarding, removes_hop_by_hop_response_fields) {
+  http_connection c(gw.port());
+  for (int i = 0; i < 2; ++i) {
+    auto r = c.request("GET", "/hop");
+    ASSERT_TRUE(r) << i;
+    EXPECT_EQ(r->status, 200u);
+    EXPECT_EQ(r->body, "hop");
+    EXPECT_EQ(r->header("X-End-To-End"), "kept");
+    for (auto name : {"X-Hop", "Keep-Alive", "Proxy-Authenticate", "Upgrade", "Connection"})
+      EXPECT_FALSE(r->has_header(name)) << name;
+    EXPECT_EQ(r->header("X-Gateway"), "test");  // the handler's fields still come after
+  }
+  EXPECT_EQ(backend.connections(), 1u);
+}
+
 // Verifies keep-alive on both sides: 100 requests on one client connection use
 // one upstream connection, and 20 fresh client connections reuse pooled ones.
 TEST_F(forwarding, reuses_upstream_connections) {
