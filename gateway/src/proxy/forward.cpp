@@ -5,6 +5,7 @@
 
 #include <boost/asio/buffer.hpp>
 #include <boost/asio/write.hpp>
+#include <boost/beast/core/read_size.hpp>
 #include <boost/beast/core/string.hpp>
 #include <boost/beast/http/read.hpp>
 
@@ -66,24 +67,35 @@ struct read_response {
   bool replayable_failure = false;
 };
 
-// Reads the response header, skipping interim 1xx responses other than 101.
-net::awaitable<read_response> read_response_header(std::optional<upstream_response_parser>& rp,
+// Reads the response header, skipping interim 1xx responses other than 101. A head
+// that arrived whole in the buffer and is of the common form is parsed without Beast
+// (upstream_response::parse_simple); everything else, a head still arriving
+// included, is Beast's.
+net::awaitable<read_response> read_response_header(std::optional<upstream_response>& rp,
                                                    std::string& response_head,
                                                    upstream_connection& c, bool head,
                                                    bool websocket,
                                                    net::clock::time_point deadline) {
   for (;;) {
-    rp.emplace(response_head, websocket);
-    rp->body_limit(boost::none);  // the upstream is trusted with its own sizes
-    rp->header_limit(static_cast<std::uint32_t>(max_response_header_bytes));
-    if (head) rp->skip(true);
+    rp.emplace(response_head, websocket, head,
+               static_cast<std::uint32_t>(max_response_header_bytes));
     c.stream.expires_at(deadline);
-    auto [ec, n] = co_await beast_http::async_read_header(c.stream, c.buffer, *rp);
-    if (ec) {
-      const bool nothing_read = n == 0 && c.buffer.size() == 0;
-      co_return read_response{upstream_error(ec),
-                              c.reused && nothing_read && stale_connection_error(ec)};
+    if (c.buffer.size() == 0) {
+      auto [ec, n] = co_await c.stream.async_read_some(
+          c.buffer.prepare(boost::beast::read_size(c.buffer, max_response_header_bytes)));
+      c.buffer.commit(n);
+      if (ec) {
+        co_return read_response{upstream_error(ec),
+                                c.reused && c.buffer.size() == 0 && stale_connection_error(ec)};
+      }
     }
+    const auto& data = c.buffer.data();
+    if (const auto used = rp->parse_simple({static_cast<const char*>(data.data()), data.size()})) {
+      c.buffer.consume(used);
+      co_return read_response{};  // never a 1xx
+    }
+    auto [ec, n] = co_await beast_http::async_read_header(c.stream, c.buffer, rp->parser());
+    if (ec) co_return read_response{upstream_error(ec), false};
     const auto status = rp->status();
     if (status / 100 != 1 || status == 101) co_return read_response{};
   }
@@ -114,7 +126,7 @@ net::awaitable<forward_result> forward(upstream_pool& pool, downstream d,
 
   forward_result result;
   connection_ptr conn;
-  std::optional<upstream_response_parser> rp;
+  std::optional<upstream_response> rp;
   bool continue_sent = false;
   for (int attempt = 0;; ++attempt) {
     // A replayable request learns of a stale pooled connection by failing on it
@@ -151,7 +163,7 @@ net::awaitable<forward_result> forward(upstream_pool& pool, downstream d,
 
     const bool upgraded = websocket && rp->status() == 101;
     const bool has_response_body = !rp->is_done();
-    const bool until_eof = has_response_body && !rp->chunked() && !rp->content_length();
+    const bool until_eof = has_response_body && !rp->chunked() && !rp->has_content_length();
     const bool upstream_reusable = rp->keep_alive() && !until_eof && !upgraded;
     result.status = rp->status();
     // A drain that began while the upstream was working still gets Connection: close.

@@ -23,7 +23,7 @@ struct body_piece {
 beast_http::buffer_body::value_type& body_of(request_body_parser& p) {
   return p.get().body();
 }
-beast_http::buffer_body::value_type& body_of(upstream_response_parser& p) {
+beast_http::buffer_body::value_type& body_of(upstream_response& p) {
   return p.body();
 }
 
@@ -117,8 +117,8 @@ net::awaitable<relay_result> relay_message(Parser& p, std::string_view head, boo
 
 template net::awaitable<relay_result> relay_message(request_body_parser&, std::string_view, bool,
                                                     relay_side, relay_side, std::span<char>);
-template net::awaitable<relay_result> relay_message(upstream_response_parser&, std::string_view,
-                                                    bool, relay_side, relay_side, std::span<char>);
+template net::awaitable<relay_result> relay_message(upstream_response&, std::string_view, bool,
+                                                    relay_side, relay_side, std::span<char>);
 
 net::awaitable<bool> discard_body(request_body_parser& p, relay_side in, std::span<char> chunk,
                                   std::uint64_t max_bytes) {

@@ -10,7 +10,7 @@
 #include <boost/beast/http/parser.hpp>
 
 #include "proxy/async.hpp"
-#include "proxy/response_parser.hpp"
+#include "proxy/upstream_response.hpp"
 
 namespace floodgate::proxy {
 
@@ -49,7 +49,7 @@ using request_body_parser = beast_http::request_parser<beast_http::buffer_body>;
 
 /// Writes `head` (a header already rewritten as text) and then streams the body
 /// that `p` (header parsed, body not yet read; a request_body_parser or an
-/// upstream_response_parser) frames on `in`, through `chunk`,
+/// upstream_response) frames on `in`, through `chunk`,
 /// without buffering the whole body. The header goes out with the first piece of
 /// body in one write. Bytes already in `in.buffer` are used before the socket is
 /// read, so a small message costs one write and no read. The body is written as
