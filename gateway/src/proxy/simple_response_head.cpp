@@ -1,8 +1,7 @@
 #include "proxy/simple_response_head.hpp"
 
 #include <array>
-
-#include <boost/beast/core/string.hpp>
+#include <cstring>
 
 #include "proxy/header_block.hpp"
 
@@ -24,23 +23,70 @@ constexpr std::array<bool, 256> token_chars = [] {
   return t;
 }();
 
-// HTAB, SP, VCHAR and obs-text: what Beast accepts in a value or reason phrase.
-constexpr std::array<bool, 256> value_chars = [] {
-  std::array<bool, 256> t{};
-  t['\t'] = true;
-  for (int c = 0x20; c < 0x7f; ++c) t[c] = true;
-  for (int c = 0x80; c < 0x100; ++c) t[c] = true;
-  return t;
-}();
-
 bool is_token(char c) noexcept {
   return token_chars[static_cast<unsigned char>(c)];
 }
-bool is_value(char c) noexcept {
-  return value_chars[static_cast<unsigned char>(c)];
-}
 bool is_digit(char c) noexcept {
   return c >= '0' && c <= '9';
+}
+
+constexpr std::uint64_t ones = 0x0101010101010101ULL;
+
+// True when the word holds a byte below SP or equal to DEL (the exact "any byte"
+// tests hasless and haszero of "Bit Twiddling Hacks").
+bool has_control(std::uint64_t x) noexcept {
+  constexpr std::uint64_t highs = ones * 0x80;
+  const std::uint64_t below_space = (x - ones * 0x20) & ~x & highs;
+  const std::uint64_t d = x ^ (ones * 0x7f);
+  return ((below_space | ((d - ones) & ~d & highs))) != 0;
+}
+
+std::uint64_t load_word(const char* p) noexcept {
+  std::uint64_t x = 0;
+  std::memcpy(&x, p, sizeof x);
+  return x;
+}
+
+// Finds the CRLF ending a value or reason that starts at `p`: every byte before it
+// must be HTAB, SP, VCHAR or obs-text (what Beast accepts). Returns where CR is, or
+// nullptr when a byte is invalid, CR is not followed by LF, or the bytes end first.
+// Eight bytes at a time until a word holds a control byte (the CR, a tab, or one to
+// refuse), then byte by byte through that word.
+const char* find_line_end(const char* p, const char* end) noexcept {
+  for (;;) {
+    while (end - p >= 8 && !has_control(load_word(p))) p += 8;
+    const char* const stop = end - p >= 8 ? p + 8 : end;
+    for (; p != stop; ++p) {
+      const auto c = static_cast<unsigned char>(*p);
+      if ((c < 0x20 && c != '\t') || c == 0x7f) {
+        if (c != '\r' || end - p < 2 || p[1] != '\n') return nullptr;
+        return p;
+      }
+    }
+    if (p == end) return nullptr;
+  }
+}
+
+// Case-insensitive equality with a literal of lowercase letters and '-', for names
+// already checked to be tokens and for values free of control bytes. With OR 0x20 a
+// byte matches a letter only in either case, and '-' only as '-' or CR, which
+// neither can hold. Eight bytes at a time (the last word overlapping).
+bool equals_lowercase(std::string_view s, std::string_view literal) noexcept {
+  if (s.size() != literal.size()) return false;
+  const std::size_t n = s.size();
+  if (n < 8) {
+    for (std::size_t i = 0; i < n; ++i) {
+      if ((static_cast<unsigned char>(s[i]) | 0x20) != static_cast<unsigned char>(literal[i]))
+        return false;
+    }
+    return true;
+  }
+  constexpr std::uint64_t lower = ones * 0x20;
+  for (std::size_t i = 0;; i += 8) {
+    if (i + 8 > n) i = n - 8;
+    if ((load_word(s.data() + i) | lower) != load_word(literal.data() + i)) return false;
+    if (i + 8 == n) return true;
+  }
 }
 
 // What a field means on this path (Content-Length is forwarded too).
@@ -50,26 +96,30 @@ enum class field_kind { forwarded, dropped, content_length, connection, not_simp
 // change the framing or the connection's fate beyond keep-alive/close are left to
 // Beast. Switching on the length first keeps the common field to one comparison.
 field_kind classify(std::string_view name) noexcept {
-  using boost::beast::iequals;
   switch (name.size()) {
     case 2:
-      return iequals(name, "te") ? field_kind::dropped : field_kind::forwarded;
+      return equals_lowercase(name, "te") ? field_kind::dropped : field_kind::forwarded;
     case 7:
-      if (iequals(name, "upgrade")) return field_kind::not_simple;
-      return iequals(name, "trailer") ? field_kind::dropped : field_kind::forwarded;
+      if (equals_lowercase(name, "upgrade")) return field_kind::not_simple;
+      return equals_lowercase(name, "trailer") ? field_kind::dropped : field_kind::forwarded;
     case 10:
-      if (iequals(name, "connection")) return field_kind::connection;
-      return iequals(name, "keep-alive") ? field_kind::dropped : field_kind::forwarded;
+      if (equals_lowercase(name, "connection")) return field_kind::connection;
+      return equals_lowercase(name, "keep-alive") ? field_kind::dropped : field_kind::forwarded;
     case 14:
-      return iequals(name, "content-length") ? field_kind::content_length : field_kind::forwarded;
+      return equals_lowercase(name, "content-length") ? field_kind::content_length
+                                                      : field_kind::forwarded;
     case 16:
-      return iequals(name, "proxy-connection") ? field_kind::not_simple : field_kind::forwarded;
+      return equals_lowercase(name, "proxy-connection") ? field_kind::not_simple
+                                                        : field_kind::forwarded;
     case 17:
-      return iequals(name, "transfer-encoding") ? field_kind::not_simple : field_kind::forwarded;
+      return equals_lowercase(name, "transfer-encoding") ? field_kind::not_simple
+                                                         : field_kind::forwarded;
     case 18:
-      return iequals(name, "proxy-authenticate") ? field_kind::dropped : field_kind::forwarded;
+      return equals_lowercase(name, "proxy-authenticate") ? field_kind::dropped
+                                                          : field_kind::forwarded;
     case 19:
-      return iequals(name, "proxy-authorization") ? field_kind::dropped : field_kind::forwarded;
+      return equals_lowercase(name, "proxy-authorization") ? field_kind::dropped
+                                                           : field_kind::forwarded;
     default:
       return field_kind::forwarded;
   }
@@ -85,14 +135,6 @@ std::optional<std::uint64_t> parse_length(std::string_view v) noexcept {
     n = n * 10 + static_cast<std::uint64_t>(c - '0');
   }
   return n;
-}
-
-// Scans a value or reason from `p` to its CRLF; returns where CR is, or nullptr
-// when a byte is invalid, CR is not followed by LF, or the bytes end first.
-const char* find_line_end(const char* p, const char* end) noexcept {
-  while (p < end && is_value(*p)) ++p;
-  if (end - p < 2 || p[0] != '\r' || p[1] != '\n') return nullptr;
-  return p;
 }
 
 }  // namespace
@@ -113,26 +155,34 @@ std::optional<simple_response_head> parse_simple_response_head(std::string_view 
   r.status = static_cast<unsigned>((p[0] - '0') * 100 + (p[1] - '0') * 10 + (p[2] - '0'));
   if (r.status < 200 || r.status > 599 || r.status == 204 || r.status == 304) return std::nullopt;
   p += 4;
-  // Reason: not empty (an empty one is replaced by Beast's path), kept as sent,
-  // so the status line goes downstream as it came.
+  // Reason: not empty (an empty one is replaced on Beast's path), kept as sent, so
+  // the status line goes downstream as it came.
   const char* line_end = find_line_end(p, end);
   if (line_end == nullptr || line_end == p) return std::nullopt;
-  head.assign(begin, line_end + 2);
   p = line_end + 2;
 
+  // Lines that go downstream exactly as they came ("Name: value", one space, no
+  // trailing whitespace; the status line first) are copied as one run.
+  head.clear();
+  const char* run = begin;
+  const auto end_run = [&](const char* at) {
+    if (run != nullptr) head.append(run, at);
+    run = nullptr;
+  };
   bool has_length = false;
   for (;;) {
     if (end - p < 2) return std::nullopt;
     if (p[0] == '\r') {
       if (p[1] != '\n') return std::nullopt;
+      end_run(p);
       p += 2;
       break;
     }
-    const char* name_begin = p;
+    const char* const line = p;
     while (p < end && is_token(*p)) ++p;
-    if (p == name_begin || p == end || *p != ':') return std::nullopt;
-    const std::string_view name(name_begin, static_cast<std::size_t>(p - name_begin));
-    ++p;
+    if (p == line || p == end || *p != ':') return std::nullopt;
+    const std::string_view name(line, static_cast<std::size_t>(p - line));
+    const char* const colon = p++;
     while (p < end && (*p == ' ' || *p == '\t')) ++p;
     const char* value_begin = p;
     line_end = find_line_end(p, end);
@@ -144,9 +194,10 @@ std::optional<simple_response_head> parse_simple_response_head(std::string_view 
     const std::string_view value(value_begin, static_cast<std::size_t>(value_end - value_begin));
     p = line_end + 2;
 
+    bool forwarded = false;
     switch (classify(name)) {
       case field_kind::forwarded:
-        append_header_line(head, name, value);
+        forwarded = true;
         break;
       case field_kind::dropped:
         break;
@@ -155,18 +206,29 @@ std::optional<simple_response_head> parse_simple_response_head(std::string_view 
         if (!n || has_length) return std::nullopt;
         r.content_length = *n;
         has_length = true;
-        append_header_line(head, name, value);  // the body passes unchanged
+        forwarded = true;  // the body passes unchanged
         break;
       }
       case field_kind::connection:
-        if (boost::beast::iequals(value, "close")) {
+        if (equals_lowercase(value, "close")) {
           r.keep_alive = false;
-        } else if (!boost::beast::iequals(value, "keep-alive")) {
+        } else if (!equals_lowercase(value, "keep-alive")) {
           return std::nullopt;
         }
         break;
       case field_kind::not_simple:
         return std::nullopt;
+    }
+    if (!forwarded) {
+      end_run(line);
+      continue;
+    }
+    const bool as_written = colon[1] == ' ' && value_begin == colon + 2 && value_end == line_end;
+    if (as_written) {
+      if (run == nullptr) run = line;
+    } else {
+      end_run(line);
+      append_header_line(head, name, value);
     }
   }
   if (!has_length) return std::nullopt;
