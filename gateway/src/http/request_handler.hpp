@@ -25,6 +25,7 @@ namespace beast_http = boost::beast::http;
 struct request_context {
   const beast_http::request_header<>& header;
   boost::asio::ip::address peer;                  // TCP peer of the downstream connection
+  std::string_view peer_text;                     // its proxy::address_text(), or empty
   std::string_view path;                          // target without the query string
   std::chrono::steady_clock::time_point started;  // header fully read
 };

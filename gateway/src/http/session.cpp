@@ -148,7 +148,7 @@ net::awaitable<bool> session::serve_one(bool first) {
   }
 
   auto& req = parser.get();
-  const request_context ctx{req, peer_, path_of(req.target()), net::clock::now()};
+  const request_context ctx{req, peer_, peer_text_, path_of(req.target()), net::clock::now()};
   // Not a conditional expression around co_await: GCC 12 mishandles the
   // temporaries of `c ? x : co_await y` in a coroutine.
   auto handling = owner_->handler->start(ctx);

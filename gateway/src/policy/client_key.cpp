@@ -47,21 +47,25 @@ std::string_view kind_tag(config::key_source::kind k) noexcept {
   return "ip";
 }
 
-std::string escape_key_value(std::string_view value) {
+bool needs_escape(char c) noexcept {
+  const auto u = static_cast<unsigned char>(c);
+  return u <= 0x20 || u >= 0x7f || c == '%' || c == '{' || c == '}';
+}
+
+// Appends `value` with each byte that needs it %-escaped; the runs that do not (all
+// of an IP address or a usual API key) are appended whole.
+void append_escaped(std::string& out, std::string_view value) {
   static constexpr char hex[] = "0123456789ABCDEF";
-  std::string out;
-  out.reserve(value.size());
-  for (const char c : value) {
-    const auto u = static_cast<unsigned char>(c);
-    if (u <= 0x20 || u >= 0x7f || c == '%' || c == '{' || c == '}') {
-      out += '%';
-      out += hex[u >> 4];
-      out += hex[u & 0x0f];
-    } else {
-      out += c;
-    }
+  std::size_t run = 0;
+  for (std::size_t i = 0; i < value.size(); ++i) {
+    if (!needs_escape(value[i])) continue;
+    const auto u = static_cast<unsigned char>(value[i]);
+    out.append(value.substr(run, i - run));
+    const std::array<char, 3> escaped{'%', hex[u >> 4], hex[u & 0x0f]};
+    out.append(escaped.data(), escaped.size());
+    run = i + 1;
   }
-  return out;
+  out.append(value.substr(run));
 }
 
 std::string sha1_hex(std::string_view data) {
@@ -125,12 +129,13 @@ address resolve_client_ip(const address& peer, std::string_view chain,
 }
 
 client_key resolve_client_key(std::span<const config::key_source> sources,
-                              const boost::beast::http::fields& fields, const address& client_ip) {
+                              const boost::beast::http::fields& fields,
+                              std::string_view client_ip_text) {
   using kind = config::key_source::kind;
   for (const auto& source : sources) {
     switch (source.type) {
       case kind::ip:
-        return {proxy::address_text(client_ip), kind::ip};
+        return {std::string(client_ip_text), kind::ip};
       case kind::global:
         return {"global", kind::global};
       case kind::header: {
@@ -142,16 +147,26 @@ client_key resolve_client_key(std::span<const config::key_source> sources,
       }
     }
   }
-  return {proxy::address_text(client_ip), kind::ip};
+  return {std::string(client_ip_text), kind::ip};
+}
+
+client_key resolve_client_key(std::span<const config::key_source> sources,
+                              const boost::beast::http::fields& fields, const address& client_ip) {
+  return resolve_client_key(sources, fields, proxy::address_text(client_ip));
 }
 
 std::string store_key(std::string_view route, const client_key& client,
                       std::size_t max_value_bytes) {
-  auto value = escape_key_value(client.value);
-  if (value.size() > max_value_bytes) value = "sha1:" + sha1_hex(client.value);
+  const auto tag = kind_tag(client.kind);
   std::string key;
-  key.reserve(route.size() + value.size() + 10);
-  key.append(route).append(":").append(kind_tag(client.kind)).append(":").append(value);
+  key.reserve(route.size() + tag.size() + client.value.size() + 2);
+  key.append(route).append(":").append(tag).append(":");
+  const auto value_at = key.size();
+  append_escaped(key, client.value);
+  if (key.size() - value_at > max_value_bytes) {
+    key.resize(value_at);
+    key.append("sha1:").append(sha1_hex(client.value));
+  }
   return key;
 }
 

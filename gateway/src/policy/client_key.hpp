@@ -38,7 +38,13 @@ struct client_key {
 };
 
 /// Resolves the route's `key` list: the first source present wins (`ip` and `global`
-/// always are); when no listed header is present the client IP is used.
+/// always are); when no listed header is present the client IP is used, as
+/// `client_ip_text` (its address_text(), which the session has per connection).
+[[nodiscard]] client_key resolve_client_key(std::span<const config::key_source> sources,
+                                            const boost::beast::http::fields& fields,
+                                            std::string_view client_ip_text);
+
+/// The same for an address whose text is not known yet.
 [[nodiscard]] client_key resolve_client_key(std::span<const config::key_source> sources,
                                             const boost::beast::http::fields& fields,
                                             const boost::asio::ip::address& client_ip);

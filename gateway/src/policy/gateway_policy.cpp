@@ -7,6 +7,7 @@
 #include "policy/client_key.hpp"
 #include "policy/rate_limit_headers.hpp"
 #include "policy/route_match.hpp"
+#include "proxy/address_text.hpp"
 #include "proxy/header_rewrite.hpp"
 
 namespace floodgate::policy {
@@ -151,9 +152,18 @@ std::variant<http::plan, gateway_policy::routed> gateway_policy::route(
   }
   r.record.route = r.route->name;
   if (!r.route->limits.empty()) {
-    const auto client_ip =
-        resolve_client_ip(ctx.peer, forwarded_for_chain(ctx.header), cfg.trusted_proxies);
-    auto client = resolve_client_key(r.route->key, ctx.header, client_ip);
+    // X-Forwarded-For is read only when some proxy is trusted, and the client's address
+    // formatted only when it is not the peer (whose text the session has).
+    const auto chain =
+        cfg.trusted_proxies.empty() ? std::string{} : forwarded_for_chain(ctx.header);
+    const auto client_ip = resolve_client_ip(ctx.peer, chain, cfg.trusted_proxies);
+    std::string resolved_text;
+    std::string_view client_text = ctx.peer_text;
+    if (client_ip != ctx.peer || client_text.empty()) {
+      resolved_text = proxy::address_text(client_ip);
+      client_text = resolved_text;
+    }
+    auto client = resolve_client_key(r.route->key, ctx.header, client_text);
     r.key = store_key(r.route->name, client);
     r.record.client_key = std::move(client.value);
   }

@@ -99,7 +99,10 @@ class gateway_policy_test : public ::testing::Test {
     header.target(target);
     for (const auto& [n, v] : fields) header.set(n, v);
     const auto q = target.find('?');
-    http::request_context ctx{header, net::ip::make_address(peer), target.substr(0, q),
+    http::request_context ctx{header,
+                              net::ip::make_address(peer),
+                              {},
+                              target.substr(0, q),
                               std::chrono::steady_clock::now()};
     std::optional<http::plan> out;
     net::co_spawn(ioc_, policy_->handle(ctx), [&](std::exception_ptr e, http::plan p) {
