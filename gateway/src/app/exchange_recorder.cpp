@@ -1,5 +1,6 @@
 #include "app/exchange_recorder.hpp"
 
+#include <atomic>
 #include <random>
 
 #include <spdlog/spdlog.h>
@@ -11,6 +12,11 @@
 namespace floodgate::app {
 
 namespace {
+
+std::uint64_t next_recorder_id() {
+  static std::atomic<std::uint64_t> next{0};
+  return ++next;
+}
 
 double seconds(std::chrono::steady_clock::duration d) {
   return std::chrono::duration<double>(d).count();
@@ -52,7 +58,8 @@ exchange_recorder::exchange_recorder(metrics::registry& registry, analytics::rec
     : series_(std::make_unique<series>(registry)),
       events_(events),
       gateway_id_(std::move(gateway_id)),
-      sample_(access_log_sample) {}
+      sample_(access_log_sample),
+      recorder_id_(next_recorder_id()) {}
 
 exchange_recorder::~exchange_recorder() = default;
 
@@ -66,8 +73,25 @@ void exchange_recorder::completed(const policy::exchange& e, unsigned status,
   if (e.route.empty()) {
     series_->unmatched.inc();
   } else {
-    series_->requests.with({e.route, decision}).inc();
-    series_->duration.with({e.route}).observe(seconds(latency));
+    // Consecutive requests on a thread are mostly of the same route and decision: the
+    // last children found are kept per thread, so such a request does no label search.
+    struct last_series {
+      std::uint64_t owner = 0;  // recorder_id_: an address could be reused by a new recorder
+      std::string route;
+      limit::decision decision{};
+      metrics::counter* requests = nullptr;
+      metrics::histogram* duration = nullptr;
+    };
+    thread_local last_series last;
+    if (last.owner != recorder_id_ || last.decision != e.decision || last.route != e.route) {
+      last.requests = &series_->requests.with({e.route, decision});
+      last.duration = &series_->duration.with({e.route});
+      last.owner = recorder_id_;
+      last.decision = e.decision;
+      last.route = e.route;
+    }
+    last.requests->inc();
+    last.duration->observe(seconds(latency));
   }
 
   const double latency_ms = seconds(latency) * 1000.0;

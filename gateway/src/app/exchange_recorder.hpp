@@ -1,6 +1,7 @@
 #pragma once
 
 #include <atomic>
+#include <cstdint>
 #include <memory>
 #include <string>
 
@@ -42,6 +43,7 @@ class exchange_recorder final : public policy::exchange_log {
   analytics::recorder* events_;
   std::string gateway_id_;
   std::atomic<double> sample_;
+  std::uint64_t recorder_id_;  // unique per recorder: keys the per-thread series cache
 };
 
 }  // namespace floodgate::app
