@@ -4,8 +4,9 @@
 #include <charconv>
 
 #include <boost/asio/buffer.hpp>
-#include <boost/asio/write.hpp>
 #include <boost/beast/http/error.hpp>
+
+#include "proxy/write_all.hpp"
 
 namespace floodgate::proxy {
 
@@ -104,7 +105,7 @@ net::awaitable<relay_result> relay_message(Parser& p, std::string_view head, boo
     if (count == 0) continue;
     out.stream.expires_at(out.limit.expiry());
     result.wrote = true;
-    auto [ec, written] = co_await boost::asio::async_write(
+    auto [ec, written] = co_await write_all(
         out.stream, std::span<const boost::asio::const_buffer>(parts.data(), count));
     if (ec) {
       result.ec = ec;

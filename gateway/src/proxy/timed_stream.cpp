@@ -1,5 +1,12 @@
 #include "proxy/timed_stream.hpp"
 
+#include <sys/socket.h>
+#include <sys/uio.h>
+
+#include <algorithm>
+#include <array>
+#include <cerrno>
+
 namespace floodgate::net {
 
 struct timed_stream::watch {
@@ -73,6 +80,28 @@ void timed_stream::guard_operation() {
 void timed_stream::cancel() {
   error_code ignored;
   socket_.cancel(ignored);
+}
+
+std::size_t timed_stream::write_now(std::span<const boost::asio::const_buffer> buffers,
+                                    error_code& ec) noexcept {
+  ec = {};
+  std::array<iovec, max_write_now_buffers> iov{};
+  const auto count = std::min(buffers.size(), iov.size());
+  for (std::size_t i = 0; i < count; ++i) {
+    // sendmsg only reads through iov_base; the const_cast is its C signature's.
+    iov[i] = iovec{const_cast<void*>(buffers[i].data()), buffers[i].size()};
+  }
+  msghdr msg{};
+  msg.msg_iov = iov.data();
+  msg.msg_iovlen = count;
+  for (;;) {
+    // MSG_NOSIGNAL: a peer that went away is an EPIPE error, as with Asio's own sends.
+    const auto n = ::sendmsg(socket_.native_handle(), &msg, MSG_DONTWAIT | MSG_NOSIGNAL);
+    if (n >= 0) return static_cast<std::size_t>(n);
+    if (errno == EINTR) continue;
+    if (errno != EAGAIN && errno != EWOULDBLOCK) ec.assign(errno, boost::system::system_category());
+    return 0;
+  }
 }
 
 bool timed_stream::expired(const watch& w) noexcept {

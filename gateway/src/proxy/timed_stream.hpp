@@ -14,10 +14,12 @@
 
 #include <chrono>
 #include <memory>
+#include <span>
 #include <utility>
 
 #include <boost/asio/associator.hpp>
 #include <boost/asio/async_result.hpp>
+#include <boost/asio/buffer.hpp>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/error.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -65,6 +67,13 @@ class timed_stream {
     return start<void(error_code, std::size_t)>(
         t, [this, buffers](auto h) { socket_.async_write_some(buffers, std::move(h)); });
   }
+
+  /// Writes what the socket takes of `buffers` now, without waiting: one
+  /// sendmsg(MSG_DONTWAIT) of at most max_write_now_buffers buffers. Returns the bytes
+  /// written (0 when the socket is full, which is not an error). For write_all().
+  std::size_t write_now(std::span<const boost::asio::const_buffer> buffers,
+                        error_code& ec) noexcept;
+  static constexpr std::size_t max_write_now_buffers = 8;
 
   /// Connects to the first endpoint of `endpoints` that accepts (asio::async_connect).
   template <typename EndpointSequence, typename Token = token>
