@@ -12,7 +12,8 @@ namespace floodgate::proxy {
 
 namespace beast_http = boost::beast::http;
 
-/// Parses an upstream response and writes the header that goes back downstream
+/// Parses an upstream response (every head that parse_simple_response_head declines;
+/// upstream_response picks) and writes the header that goes back downstream
 /// while it parses: the status line (as HTTP/1.1, the upstream's reason kept) and
 /// every field that travels, as text, into the caller's string. Beast's
 /// response_parser would first build a field list (one allocated node per field)
