@@ -28,6 +28,25 @@ class adapter : public std::enable_shared_from_this<adapter> {
     ac_->ev.cleanup = [](void* p) { static_cast<adapter*>(p)->cleanup(); };
   }
 
+  void flush_if_batched(std::size_t batch) {
+    if (in_hiredis_ || !ac_ || !want_write_ || write_pending_ || queued_ < batch) return;
+    // hiredis may free the context (and so this adapter's last owner) in here.
+    const auto keep = shared_from_this();
+    in_hiredis_ = true;
+    // First the replies to earlier batches that have arrived: their requests resume
+    // now rather than after the reactor's next turn. Reading before writing means
+    // no command of this batch (the caller's own check among them) can complete
+    // inside the call that submitted it. A read that finds nothing costs one failed
+    // read(2); one that takes data the reactor has already reported leaves it a
+    // wake-up that finds nothing, also harmless.
+    if (want_read_) redisAsyncHandleRead(ac_);
+    if (ac_ && want_write_) {
+      queued_ = 0;
+      redisAsyncHandleWrite(ac_);
+    }
+    in_hiredis_ = false;  // a partial write re-added the write hook: add() posted a flush
+  }
+
  private:
   void add(bool read) {
     (read ? want_read_ : want_write_) = true;
@@ -35,6 +54,7 @@ class adapter : public std::enable_shared_from_this<adapter> {
       if (!read_pending_) start_wait(net::posix::descriptor_base::wait_read);
       return;
     }
+    ++queued_;
     if (write_pending_ || flush_posted_) return;
     if ((ac_->c.flags & REDIS_CONNECTED) == 0) {
       // hiredis learns that a non-blocking connect finished from writability.
@@ -52,7 +72,10 @@ class adapter : public std::enable_shared_from_this<adapter> {
   void flush() {
     flush_posted_ = false;
     if (!ac_ || !want_write_) return;
+    queued_ = 0;
+    in_hiredis_ = true;
     redisAsyncHandleWrite(ac_);  // may free the context: cleanup() then clears ac_
+    in_hiredis_ = false;
     if (ac_ && want_write_ && !write_pending_)
       start_wait(net::posix::descriptor_base::wait_write);  // buffer full: wait for room
   }
@@ -73,10 +96,14 @@ class adapter : public std::enable_shared_from_this<adapter> {
     bool& wanted = read ? want_read_ : want_write_;
     if (!wanted) return;
     // May free the context (disconnect): cleanup() then clears ac_.
-    if (read)
+    in_hiredis_ = true;
+    if (read) {
       redisAsyncHandleRead(ac_);
-    else
+    } else {
+      queued_ = 0;
       redisAsyncHandleWrite(ac_);
+    }
+    in_hiredis_ = false;
     if (!ac_) return;
     if (wanted && !(read ? read_pending_ : write_pending_))
       start_wait(read ? net::posix::descriptor_base::wait_read
@@ -100,9 +127,16 @@ class adapter : public std::enable_shared_from_this<adapter> {
   bool read_pending_ = false;
   bool write_pending_ = false;
   bool flush_posted_ = false;
+  bool in_hiredis_ = false;  // inside redisAsyncHandleRead/Write (and so its callbacks)
+  std::size_t queued_ = 0;   // commands queued since the last write
 };
 
 }  // namespace
+
+void flush_if_batched(redisAsyncContext* ac, std::size_t batch) {
+  if (ac != nullptr && ac->ev.data != nullptr)
+    static_cast<adapter*>(ac->ev.data)->flush_if_batched(batch);
+}
 
 bool attach_asio(redisAsyncContext* ac, const boost::asio::any_io_executor& ex) {
   if (ac->ev.data != nullptr) return false;

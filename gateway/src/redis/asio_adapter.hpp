@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstddef>
 #include <memory>
 
 #include <boost/asio/any_io_executor.hpp>
@@ -19,5 +20,16 @@ namespace floodgate::redis::detail {
 ///
 /// Returns false when the context cannot be attached (it already has hooks).
 [[nodiscard]] bool attach_asio(redisAsyncContext* ac, const boost::asio::any_io_executor& ex);
+
+}  // namespace floodgate::redis::detail
+
+namespace floodgate::redis::detail {
+
+/// Once `batch` commands wait in hiredis's output buffer, writes them now and
+/// reads the replies that have arrived (their callbacks run here), instead of
+/// leaving both to the flush posted for the end of the io_context's pass. Does
+/// nothing inside hiredis (a reply callback) or on a context without hooks.
+/// May free the context (a write or read error disconnects it).
+void flush_if_batched(redisAsyncContext* ac, std::size_t batch);
 
 }  // namespace floodgate::redis::detail

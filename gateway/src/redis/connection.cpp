@@ -306,6 +306,7 @@ void connection::submit(std::unique_ptr<pending_check> check) {
       watch_deadline(p);
       send(p);
       release(p);
+      flush_if_batched(ac_, settings_->write_batch);
       return;
     case state::idle:
     case state::connecting:

@@ -178,6 +178,59 @@ TEST(redis_store, one_evalsha_per_decision) {
   EXPECT_EQ(h.store().stats().evalsha, 100u);
 }
 
+// Verifies a burst of checks started by one handler on a connection's own thread
+// (a worker reading many requests in one pass): every check completes once, in
+// send order, never inside its own async_check; earlier checks whose replies
+// have arrived complete while the burst is still being sent (each batch of
+// pipelined commands is written at once and the replies waiting are read then).
+TEST(redis_store, completes_a_burst_in_order_while_it_is_sent) {
+  redis_server server;
+  store_harness h(options_for(server.url(), milliseconds(2000)), 1);
+  ASSERT_TRUE(h.wait_connected());
+  constexpr int checks = 200;
+  // Never reached, so no denial is cached: cached answers are posted and would
+  // overtake the replies still on their way.
+  const std::vector<limit_spec> limits{{algorithm::fixed_window, 1000, milliseconds(60'000)}};
+  struct completion {
+    int index;
+    bool allowed;
+    std::uint64_t remaining;
+  };
+  std::vector<completion> done;
+  int initiating = -1;
+  bool in_burst = false;
+  int completed_during_burst = 0;
+  std::promise<void> all_done;
+  auto& ctx = h.context(0);
+  net::post(ctx, [&] {
+    in_burst = true;
+    for (int i = 0; i < checks; ++i) {
+      initiating = i;
+      h.store().async_check(
+          "burst", limits,
+          net::bind_executor(ctx.get_executor(),
+                             [&, i](boost::system::error_code ec, limit::verdict v) {
+                               EXPECT_FALSE(ec) << ec.message();
+                               EXPECT_NE(i, initiating) << "completed inside its own async_check";
+                               if (in_burst) ++completed_during_burst;
+                               done.push_back({i, v.allowed, v.limits[0].remaining});
+                               if (done.size() == checks) all_done.set_value();
+                             }));
+      // Give Redis time to answer the batches already written.
+      if (i % 16 == 15) std::this_thread::sleep_for(milliseconds(2));
+    }
+    initiating = -1;
+    in_burst = false;
+  });
+  ASSERT_EQ(all_done.get_future().wait_for(std::chrono::seconds(10)), std::future_status::ready);
+  for (int i = 0; i < checks; ++i) {
+    EXPECT_EQ(done[i].index, i);
+    EXPECT_TRUE(done[i].allowed);
+    EXPECT_EQ(done[i].remaining, 999u - static_cast<std::uint64_t>(i));
+  }
+  EXPECT_GT(completed_during_burst, 0);
+}
+
 // Verifies a denied client is answered from the cache, with no Redis call,
 // until its Retry-After has passed, and then goes to Redis again.
 TEST(redis_store, denied_clients_cost_no_redis_call) {

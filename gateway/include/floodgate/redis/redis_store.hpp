@@ -39,8 +39,11 @@ struct redis_store_stats {
 /// one (same io_context), else round-robin. Reconnects with exponential backoff
 /// (50 ms doubling to 1 s) by itself; a check with no usable connection fails at once
 /// with limit::errc::redis_unavailable, one with no reply within `timeout` with
-/// limit::errc::redis_timeout. Completion is posted to the handler's associated
-/// executor (the connection's executor when it has none), never inline.
+/// limit::errc::redis_timeout. Completion runs on the handler's associated
+/// executor (the connection's executor when it has none), never inline from its
+/// own async_check; an async_check made on a connection's thread may complete
+/// earlier checks whose replies have arrived (it reads them before writing a
+/// batch of pipelined commands).
 /// Thread safe.
 class redis_store : public limit::store {
  public:
