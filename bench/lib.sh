@@ -10,6 +10,18 @@ median() {
     if (NR % 2) print v[(NR + 1) / 2]; else printf "%.6g\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
 
+# rotated K V...: the values starting at the K-th (0-based, modulo their count), wrapping
+# round. Round r of the benchmark runs its targets rotated by r - 1, so that no target
+# always follows the same one (e.g. always runs first after the backend alone, or right
+# after its own process was warmed by another target).
+rotated() {
+  local k=$1
+  shift
+  (($#)) || return 0
+  k=$((k % $#))
+  printf '%s\n' "${@:k+1}" "${@:1:k}"
+}
+
 # bench_field FILE KEY: KEY's value on the "BENCH ..." line that wrk-report.lua wrote.
 bench_field() {
   awk -v key="$2" '$1 == "BENCH" { for (i = 2; i <= NF; i++) { split($i, kv, "=");

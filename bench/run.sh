@@ -15,6 +15,9 @@
 #   (j) fg-redis-blocked   the same in Redis: denials come from the denial cache, so the
 #                   throughput should be (i)'s and the EVALSHA count ~0
 #
+# Each round runs every target in turn, the order rotated by one from round to round, and
+# warms each target with --warmup seconds of the same load just before its measured run
+# (a target's process has been idle while the others ran).
 # Throughput: wrk -t2 -cC -dDs --latency per target per round. Latency at a fixed
 # 2,000 req/s: h2load --h1 -c4 --rps 500 -D 10 per target per round. Also checks, for
 # the Redis targets, EVALSHA calls per request (INFO commandstats) and, for floodgate,
@@ -23,7 +26,7 @@
 # decision but blocked). Loopback only; every server is stopped by PID.
 #
 # Options: --rounds N (3) --duration S (10) --connections C (64) --workers W (1: NGINX
-# workers = floodgate threads) --fixed-rounds N (2, 0 skips the fixed-rate part)
+# workers = floodgate threads) --fixed-rounds N (2, 0 skips the fixed-rate part) --warmup S (1)
 # --targets a,b,... (names above) --quick (1 round of 3 s, for a smoke test)
 # --write-docs (put the table between the benchmark markers of README.md and docs/benchmark.md).
 # Results: bench/results/<timestamp>/ (raw output, table.md). Needs scripts/install-deps.sh --bench.
@@ -37,7 +40,7 @@ source scripts/lib/common.sh
 source bench/lib.sh
 export FLOODGATE_LOG_TAG=bench
 
-rounds=3 duration=10 connections=64 workers=1 fixed_rounds=2 write_docs=0
+rounds=3 duration=10 connections=64 workers=1 fixed_rounds=2 warmup=1 write_docs=0
 targets="direct,nginx,limit_req,fg-memory,fg-redis-1,fg-redis-2,nginx-lua,fg-analytics"
 targets+=",fg-memory-blocked,fg-redis-blocked"
 while (($#)); do
@@ -47,10 +50,11 @@ while (($#)); do
     --connections) connections="$2"; shift ;;
     --workers) workers="$2"; shift ;;
     --fixed-rounds) fixed_rounds="$2"; shift ;;
+    --warmup) warmup="$2"; shift ;;
     --targets) targets="$2"; shift ;;
     --quick) rounds=1 duration=3 fixed_rounds=1 ;;
     --write-docs) write_docs=1 ;;
-    -h | --help) sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help) sed -n '2,32p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) die "unknown option '$1' (see --help)" ;;
   esac
   shift
@@ -277,8 +281,15 @@ wait_for_analytics() {
 declare -A rps p50 p99 non2xx evalsha_ratio evalsha_total
 declare -A served cpu  # summed over the rounds; cpu[TARGET,i] = cpu_snapshot's field i
 for ((round = 1; round <= rounds; round++)); do
-  for t in "${target_list[@]}"; do
+  mapfile -t round_targets < <(rotated $((round - 1)) "${target_list[@]}")
+  for t in "${round_targets[@]}"; do
     out="$results/wrk-$t-round$round.txt"
+    if ((warmup > 0)); then
+      wrk -t2 -c"$connections" -d"${warmup}s" "$(url_of "$t")" >"$results/warmup-$t-round$round.txt" 2>&1 ||
+        die "warm-up of $t failed"
+      # The warm-up's events must not reach PostgreSQL inside the measured window.
+      [[ "$t" != fg-analytics ]] || wait_for_analytics 10
+    fi
     uses_redis "$t" && redis-cli -p "$redis_port" CONFIG RESETSTAT >/dev/null
     if expects_429 "$t"; then
       decided_before=$(decisions "$t")
@@ -341,7 +352,8 @@ done
 # --- fixed rate: 4 connections x 500 req/s = 2,000 req/s -----------------------------
 declare -A fixed_p50 fixed_p99 fixed_limiter_p99
 for ((round = 1; round <= fixed_rounds; round++)); do
-  for t in "${target_list[@]}"; do
+  mapfile -t round_targets < <(rotated $((round - 1)) "${target_list[@]}")
+  for t in "${round_targets[@]}"; do
     log_file="$results/h2load-$t-round$round.log"
     h2load --h1 -c4 --rps 500 -D 10 --log-file="$log_file" "$(url_of "$t")" \
       >"$results/h2load-$t-round$round.txt" 2>&1 || die "h2load against $t failed"
@@ -445,7 +457,7 @@ table="$results/table.md"
     "$(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo); $(date -u +%Y-%m-%d);" \
     "load average before the run: $load_before (other work on the machine skews every target)."
   echo "Command: bench/run.sh --rounds $rounds --duration $duration --connections $connections" \
-    "--workers $workers --fixed-rounds $fixed_rounds (wrk -t2 -c$connections -d${duration}s;" \
+    "--workers $workers --fixed-rounds $fixed_rounds --warmup $warmup (wrk -t2 -c$connections -d${duration}s;" \
     "h2load --h1 -c4 --rps 500 -D 10); medians of $rounds interleaved rounds."
 } >"$table"
 cat "$table"

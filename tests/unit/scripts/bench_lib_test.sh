@@ -16,6 +16,10 @@ expect "median none" "$(median)" nan
 expect "ratio" "$(ratio 1 3)" 0.33
 expect "ratio by zero" "$(ratio 1 0)" -
 expect "ratio missing" "$(ratio "" 3)" -
+expect "rotated 0" "$(rotated 0 a b c | paste -sd,)" a,b,c
+expect "rotated 1" "$(rotated 1 a b c | paste -sd,)" b,c,a
+expect "rotated wraps" "$(rotated 5 a b c | paste -sd,)" c,a,b
+expect "rotated none" "$(rotated 2)" ""
 
 metrics=$(mktemp)
 trap 'rm -f "$metrics"' EXIT
