@@ -26,7 +26,8 @@
 # decision but blocked). Loopback only; every server is stopped by PID.
 #
 # Options: --rounds N (3) --duration S (10) --connections C (64) --workers W (1: NGINX
-# workers = floodgate threads) --fixed-rounds N (2, 0 skips the fixed-rate part) --warmup S (1)
+# workers = floodgate threads) --fixed-rounds N (2, 0 skips the fixed-rate part) --warmup S
+# (1, 0 for none; every number is a whole number)
 # --targets a,b,... (names above) --quick (1 round of 3 s, for a smoke test)
 # --write-docs (put the table between the benchmark markers of README.md and docs/benchmark.md).
 # Results: bench/results/<timestamp>/ (raw output, table.md). Needs scripts/install-deps.sh --bench.
@@ -54,10 +55,13 @@ while (($#)); do
     --targets) targets="$2"; shift ;;
     --quick) rounds=1 duration=3 fixed_rounds=1 ;;
     --write-docs) write_docs=1 ;;
-    -h | --help) sed -n '2,32p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help) sed -n '2,33p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) die "unknown option '$1' (see --help)" ;;
   esac
   shift
+done
+for option in rounds duration connections workers fixed_rounds warmup; do
+  [[ "${!option}" =~ ^[0-9]+$ ]] || die "--${option//_/-} takes a whole number, not '${!option}'"
 done
 IFS=, read -r -a target_list <<<"$targets"
 # The NGINX+Lua peer comes from bench/nginx-lua-redis/nginx.conf.in (placeholders
