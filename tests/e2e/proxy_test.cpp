@@ -157,6 +157,37 @@ TEST_F(proxy, relays_chunked_and_rewrites_headers) {
   EXPECT_EQ(chunked->body, "chunk 0\nchunk 1\nchunk 2\nchunk 3\n");
 }
 
+// Verifies the request targets and Host of RFC 9112 §3.2 that a reverse proxy must take:
+// an absolute-form target is routed by its path and sent upstream in origin form with the
+// Host of its authority; an HTTP/1.0 request without Host reaches the upstream with one
+// (its upstream's name, as NGINX does), not as an HTTP/1.1 request it must refuse.
+TEST_F(proxy, takes_absolute_form_and_requests_without_host) {
+  gateway_process gw({backend.port()});
+  http_connection c(gw.port());
+  c.send("GET http://api.example.com/echo?x=1 HTTP/1.1\r\nHost: ignored.example\r\n\r\n");
+  auto absolute = c.read_response();
+  ASSERT_TRUE(absolute);
+  EXPECT_EQ(absolute->status, 200u);
+  EXPECT_EQ(echo_item(absolute->body, "target"), "/echo?x=1");
+  EXPECT_EQ(echo_header(absolute->body, "host"), "api.example.com");
+  EXPECT_EQ(echo_header(absolute->body, "x-forwarded-host"), "api.example.com");
+
+  http_connection old(gw.port());
+  old.send("GET /echo HTTP/1.0\r\n\r\n");
+  auto http10 = old.read_response();
+  ASSERT_TRUE(http10);
+  EXPECT_EQ(http10->status, 200u);
+  EXPECT_EQ(echo_header(http10->body, "host"), "backend");
+  EXPECT_FALSE(has_echo_header(http10->body, "x-forwarded-host"));
+
+  http_connection bad(gw.port());
+  bad.send("GET http://user@api.example.com/echo HTTP/1.1\r\nHost: api.example.com\r\n\r\n");
+  auto refused = bad.read_response();
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->status, 400u);
+  EXPECT_EQ(backend.requests(), 2u);
+}
+
 // Verifies chunk extensions and trailer sections both ways: the gateway re-frames a
 // chunked body, so it relays the data exactly, drops extensions and trailer fields (RFC
 // 9112 §7.1: a recipient that removes the chunked coding may discard trailers; NGINX does

@@ -67,6 +67,35 @@ net::error_code check_framing(const beast_http::request_header<>& h) {
   return {};
 }
 
+net::error_code take_absolute_form(beast_http::request_header<>& h) {
+  const std::string_view target{h.target().data(), h.target().size()};
+  std::size_t scheme_end = 0;
+  if (boost::beast::iequals(target.substr(0, 7), "http://")) {
+    scheme_end = 7;
+  } else if (boost::beast::iequals(target.substr(0, 8), "https://")) {
+    scheme_end = 8;
+  } else {
+    return {};  // origin form (or '*' / CONNECT's authority, which no route matches)
+  }
+  const auto rest = target.substr(scheme_end);
+  const auto authority_end = std::min(rest.find_first_of("/?#"), rest.size());
+  const auto authority = rest.substr(0, authority_end);
+  // Host and port only: no userinfo (RFC 9110 §4.2.4 says to treat it as an error), and
+  // nothing that would not be valid in a Host field.
+  constexpr std::string_view authority_chars =
+      "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~%!$&'()*+,;=:[]";
+  if (authority.empty() || authority.find_first_not_of(authority_chars) != std::string_view::npos)
+    return beast_http::error::bad_target;
+  std::string origin_form;
+  if (authority_end == rest.size() || rest[authority_end] != '/') origin_form = "/";
+  origin_form.append(rest.substr(authority_end));
+  // Copies first: both views point into the header that set() and target() rewrite.
+  const std::string host{authority};
+  h.set(field::host, host);
+  h.target(origin_form);
+  return {};
+}
+
 net::awaitable<header_read> read_request_header(net::tcp_stream& stream,
                                                 boost::beast::flat_buffer& buffer,
                                                 request_parser& p,
@@ -93,6 +122,7 @@ net::awaitable<header_read> read_request_header(net::tcp_stream& stream,
       buffer.consume(n);
       if (!ec && p.is_header_done()) {
         result.ec = check_framing(p.get());
+        if (!result.ec) result.ec = take_absolute_form(p.get());
         co_return result;
       }
       if (ec && ec != beast_http::error::need_more) {

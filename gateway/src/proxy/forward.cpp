@@ -122,7 +122,7 @@ net::awaitable<forward_result> forward(upstream_pool& pool, downstream d,
   const bool client_http11 = req.version() >= 11;
   const bool replayable = !has_body && idempotent(req.method());
   d.request_head.clear();
-  write_upstream_request_head(d.request_head, req, d.peer, websocket);
+  write_upstream_request_head(d.request_head, req, d.peer, websocket, up.name);
 
   forward_result result;
   connection_ptr conn;

@@ -81,7 +81,8 @@ bool is_websocket_upgrade(const beast_http::request_header<>& h) {
 }
 
 void write_upstream_request_head(std::string& out, const beast_http::request_header<>& h,
-                                 std::string_view peer, bool websocket) {
+                                 std::string_view peer, bool websocket,
+                                 std::string_view host_if_missing) {
   const auto method = h.method_string();
   const auto target = h.target();
   out.append(method.data(), method.size()).append(" ");
@@ -112,7 +113,13 @@ void write_upstream_request_head(std::string& out, const beast_http::request_hea
   for (auto v : forwarded_for) out.append(v).append(", ");
   out.append(peer).append("\r\n");
   append_header_line(out, x_forwarded_proto, "http");
-  if (has_host) append_header_line(out, x_forwarded_host, host);
+  if (has_host) {
+    append_header_line(out, x_forwarded_host, host);
+  } else {
+    // Only an HTTP/1.0 client may leave Host out, and an HTTP/1.1 request without
+    // it is one the upstream must reject (RFC 9112 §3.2).
+    append_header_line(out, "Host", host_if_missing);
+  }
   if (websocket) append_header_line(out, "Connection", "Upgrade");
   out.append("\r\n");
 }

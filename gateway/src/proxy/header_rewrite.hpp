@@ -32,11 +32,14 @@ using header_list = const header_block&;
 /// HTTP/1.1; the fields without the hop-by-hop ones and Expect (the proxy
 /// answers 100-continue itself); X-Forwarded-For with every value the client
 /// sent followed by `peer` (nginx's $proxy_add_x_forwarded_for);
-/// X-Forwarded-Proto: http; X-Forwarded-Host: the original Host; Host kept.
+/// X-Forwarded-Proto: http; X-Forwarded-Host: the original Host; Host kept, or
+/// `Host: <host_if_missing>` for a request without one (HTTP/1.0 allows that; the
+/// caller passes the upstream's name, as NGINX sends its upstream block's name).
 /// Content-Length and Transfer-Encoding pass unchanged: the body is re-framed
 /// the same way. A WebSocket handshake keeps Upgrade and gets Connection: Upgrade.
 void write_upstream_request_head(std::string& out, const beast_http::request_header<>& h,
-                                 std::string_view peer, bool websocket);
+                                 std::string_view peer, bool websocket,
+                                 std::string_view host_if_missing);
 
 /// How the response travels to the client (decided by forward()).
 struct response_framing {

@@ -72,6 +72,60 @@ TEST(request_reader, requires_one_host) {
   EXPECT_EQ(parse("GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n"), bh::error::bad_field);
 }
 
+// A parsed header after take_absolute_form: {error, target, Host}.
+struct taken {
+  net::error_code ec;
+  std::string target;
+  std::string host;
+};
+
+taken take(const std::string& raw) {
+  request_parser p;
+  net::error_code ec;
+  p.put(boost::asio::buffer(raw), ec);
+  EXPECT_FALSE(ec) << raw;
+  auto& h = p.get();
+  const auto result = take_absolute_form(h);
+  return {result, std::string(h.target()), std::string(h[bh::field::host])};
+}
+
+// Verifies the absolute form becomes the origin form with the Host of its authority
+// (RFC 9112 §3.2.2), and that other targets stay as they are.
+TEST(request_reader, takes_host_and_path_from_absolute_form) {
+  auto t = take("GET http://api.example.com/v1/items?q=1 HTTP/1.1\r\nHost: other\r\n\r\n");
+  EXPECT_FALSE(t.ec);
+  EXPECT_EQ(t.target, "/v1/items?q=1");
+  EXPECT_EQ(t.host, "api.example.com");
+
+  t = take("GET HTTPS://[2001:db8::1]:8443?q HTTP/1.0\r\n\r\n");
+  EXPECT_FALSE(t.ec);
+  EXPECT_EQ(t.target, "/?q");
+  EXPECT_EQ(t.host, "[2001:db8::1]:8443");
+
+  t = take("GET http://a.example HTTP/1.1\r\nHost: a.example\r\n\r\n");
+  EXPECT_FALSE(t.ec);
+  EXPECT_EQ(t.target, "/");
+  EXPECT_EQ(t.host, "a.example");
+
+  t = take("GET /http://not.absolute/ HTTP/1.1\r\nHost: x\r\n\r\n");
+  EXPECT_FALSE(t.ec);
+  EXPECT_EQ(t.target, "/http://not.absolute/");
+  EXPECT_EQ(t.host, "x");
+
+  t = take("OPTIONS * HTTP/1.1\r\nHost: x\r\n\r\n");
+  EXPECT_FALSE(t.ec);
+  EXPECT_EQ(t.target, "*");
+}
+
+// Verifies an absolute form whose authority is no Host is refused (400).
+TEST(request_reader, rejects_absolute_form_without_a_usable_host) {
+  EXPECT_EQ(take("GET http:///x HTTP/1.1\r\nHost: x\r\n\r\n").ec, bh::error::bad_target);
+  EXPECT_EQ(take("GET http://user:pw@api.example.com/ HTTP/1.1\r\nHost: x\r\n\r\n").ec,
+            bh::error::bad_target);
+  EXPECT_EQ(take("GET http://a\"b/ HTTP/1.1\r\nHost: x\r\n\r\n").ec, bh::error::bad_target);
+  EXPECT_EQ(error_status(bh::error::bad_target), bh::status::bad_request);
+}
+
 // Verifies obs-fold detection stays within the header block.
 TEST(request_reader, detects_obs_fold) {
   EXPECT_TRUE(has_obs_fold("GET / HTTP/1.1\r\nHost: x\r\nX-A: 1\r\n 2\r\n\r\n"));

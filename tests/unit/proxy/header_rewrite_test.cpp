@@ -30,7 +30,7 @@ bh::request_header<> request() {
 // The rewritten request as the upstream reads it: the text parsed back by Beast.
 bh::request_header<> forwarded(const bh::request_header<>& h, bool websocket = false) {
   std::string text;
-  write_upstream_request_head(text, h, address_text(peer), websocket);
+  write_upstream_request_head(text, h, address_text(peer), websocket, "backend");
   bh::request_parser<bh::empty_body> p;
   p.eager(false);
   boost::system::error_code ec;
@@ -122,6 +122,19 @@ TEST(header_rewrite, sets_forwarded_fields) {
   EXPECT_EQ(out2["X-Forwarded-Proto"], "http");
   EXPECT_EQ(out2.count("X-Forwarded-Host"), 1u);
   EXPECT_EQ(out2["X-Forwarded-Host"], "api.example.com");
+}
+
+// Verifies that a request without Host (HTTP/1.0 allows it) reaches the upstream with
+// one: an HTTP/1.1 request without Host is one the upstream must answer with 400.
+TEST(header_rewrite, gives_a_request_without_host_the_upstream_name) {
+  bh::request_header<> h;
+  h.method(bh::verb::get);
+  h.target("/x");
+  h.version(10);
+  const auto out = forwarded(h);
+  EXPECT_EQ(out.count(bh::field::host), 1u);
+  EXPECT_EQ(out[bh::field::host], "backend");
+  EXPECT_EQ(out.count("X-Forwarded-Host"), 0u);
 }
 
 // Verifies a WebSocket handshake keeps Upgrade and Connection: Upgrade.
