@@ -92,29 +92,23 @@ taken take(const std::string& raw) {
 // Verifies the absolute form becomes the origin form with the Host of its authority
 // (RFC 9112 §3.2.2), and that other targets stay as they are.
 TEST(request_reader, takes_host_and_path_from_absolute_form) {
-  auto t = take("GET http://api.example.com/v1/items?q=1 HTTP/1.1\r\nHost: other\r\n\r\n");
-  EXPECT_FALSE(t.ec);
-  EXPECT_EQ(t.target, "/v1/items?q=1");
-  EXPECT_EQ(t.host, "api.example.com");
-
-  t = take("GET HTTPS://[2001:db8::1]:8443?q HTTP/1.0\r\n\r\n");
-  EXPECT_FALSE(t.ec);
-  EXPECT_EQ(t.target, "/?q");
-  EXPECT_EQ(t.host, "[2001:db8::1]:8443");
-
-  t = take("GET http://a.example HTTP/1.1\r\nHost: a.example\r\n\r\n");
-  EXPECT_FALSE(t.ec);
-  EXPECT_EQ(t.target, "/");
-  EXPECT_EQ(t.host, "a.example");
-
-  t = take("GET /http://not.absolute/ HTTP/1.1\r\nHost: x\r\n\r\n");
-  EXPECT_FALSE(t.ec);
-  EXPECT_EQ(t.target, "/http://not.absolute/");
-  EXPECT_EQ(t.host, "x");
-
-  t = take("OPTIONS * HTTP/1.1\r\nHost: x\r\n\r\n");
-  EXPECT_FALSE(t.ec);
-  EXPECT_EQ(t.target, "*");
+  const struct {
+    std::string raw, target, host;
+  } cases[] = {
+      {"GET http://api.example.com/v1/items?q=1 HTTP/1.1\r\nHost: other\r\n\r\n", "/v1/items?q=1",
+       "api.example.com"},
+      {"GET HTTPS://[2001:db8::1]:8443?q HTTP/1.0\r\n\r\n", "/?q", "[2001:db8::1]:8443"},
+      {"GET http://a.example HTTP/1.1\r\nHost: a.example\r\n\r\n", "/", "a.example"},
+      // Not absolute forms: left as they are.
+      {"GET /http://not.absolute/ HTTP/1.1\r\nHost: x\r\n\r\n", "/http://not.absolute/", "x"},
+      {"OPTIONS * HTTP/1.1\r\nHost: x\r\n\r\n", "*", "x"},
+  };
+  for (const auto& c : cases) {
+    const auto t = take(c.raw);
+    EXPECT_FALSE(t.ec) << c.raw;
+    EXPECT_EQ(t.target, c.target) << c.raw;
+    EXPECT_EQ(t.host, c.host) << c.raw;
+  }
 }
 
 // Verifies an absolute form whose authority is no Host is refused (400).
