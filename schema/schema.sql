@@ -36,7 +36,7 @@ CREATE TABLE IF NOT EXISTS decision_events (
   route       text             NOT NULL,
   client_key  text             NOT NULL,
   method      text             NOT NULL,
-  path        text             NOT NULL,
+  path        text             NOT NULL,  -- as routed: no query, normalised (//a/../b is /b)
   decision    text             NOT NULL,
   algorithm   text,            -- NULL when the route has no limits
   status      integer          NOT NULL,

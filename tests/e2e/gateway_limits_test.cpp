@@ -253,5 +253,39 @@ TEST_F(gateway_limits, shadow_and_unlimited) {
             1.0);
 }
 
+// Verifies that a strict route cannot be walked around by spelling its path another way
+// towards a looser one: every spelling is limited as /login (and still goes upstream as
+// written), and a path above the root is a 400 that reaches nobody.
+TEST_F(gateway_limits, other_spellings_of_a_path_share_its_limit) {
+  gateway gw(base_yaml + R"(routes:
+  - name: login
+    path: /login
+    limits:
+      - algorithm: fixed_window
+        limit: 2
+        window: 1h
+    upstream: backend
+  - name: free
+    path: /
+    upstream: backend
+)",
+             backend_.port());
+  client c(gw.port());
+  const auto first = c.get("//login");
+  EXPECT_EQ(first.status, 200u);
+  EXPECT_EQ(first.body, "backend://login");
+  EXPECT_EQ(first.header("x-ratelimit-remaining"), "1");
+  EXPECT_EQ(c.get("/public/../login").header("x-ratelimit-remaining"), "0");
+  for (const char* spelling : {"/login", "/./login", "/%6Cogin", "/x/%2e%2e/login?a=b"}) {
+    const auto r = c.get(spelling);
+    EXPECT_EQ(r.status, 429u) << spelling;
+    EXPECT_NE(r.body.find(R"("route": "login")"), std::string::npos) << spelling << r.body;
+  }
+  EXPECT_EQ(c.get("/loginx").status, 200u);  // another path: the free route
+  EXPECT_EQ(backend_.requests(), 3u);
+  EXPECT_EQ(get_once(gw.port(), "/../login").status, 400u);
+  EXPECT_EQ(backend_.requests(), 3u);
+}
+
 }  // namespace
 }  // namespace floodgate::e2e

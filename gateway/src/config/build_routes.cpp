@@ -7,6 +7,7 @@
 
 #include "config/build.hpp"
 #include "config/schema.hpp"
+#include "text/route_path.hpp"
 
 // The `routes:` list: matching, keys, policy and limits of each route.
 namespace floodgate::config::detail {
@@ -139,14 +140,29 @@ void read_headers(reader& r, const field& f, route_config& route) {
 }
 
 void read_path(reader& r, const field& f, route_config& route) {
-  auto text = r.string(f);
-  if (!text) return;
-  if (!text->starts_with('/')) {
+  auto written = r.string(f);
+  if (!written) return;
+  if (!written->starts_with('/')) {
     r.report(f, "expected a path starting with '/'");
-  } else if (text->find_first_of(" \t?#") != std::string::npos) {
+    return;
+  }
+  if (written->find_first_of(" \t?#") != std::string::npos) {
     r.report(f, "a path must not contain spaces, '?' or '#'");
+    return;
+  }
+  // Requests are routed by their normalised path (text/route_path.hpp): a route written
+  // any other way could never match.
+  std::string storage;
+  const auto normal = text::route_path(*written, storage);
+  if (!normal) {
+    r.report(f, "a path must not go above '/' with '..' or contain %00");
+  } else if (*normal != *written) {
+    r.report(f,
+             "requests are matched on their normalised path, so this one never would: "
+             "write \"" +
+                 std::string(*normal) + "\"");
   } else {
-    route.path = *text;
+    route.path = *written;
   }
 }
 

@@ -26,7 +26,7 @@ struct request_context {
   const beast_http::request_header<>& header;
   boost::asio::ip::address peer;                  // TCP peer of the downstream connection
   std::string_view peer_text;                     // its proxy::address_text(), or empty
-  std::string_view path;                          // target without the query string
+  std::string_view path;                          // text::route_path() of the target
   std::chrono::steady_clock::time_point started;  // header fully read
 };
 

@@ -16,6 +16,7 @@
 #include "proxy/forward.hpp"
 #include "proxy/header_rewrite.hpp"
 #include "proxy/relay.hpp"
+#include "text/route_path.hpp"
 
 namespace floodgate::http {
 
@@ -49,10 +50,6 @@ class completion {
  private:
   std::function<void(unsigned)> f_;
 };
-
-std::string_view path_of(std::string_view target) {
-  return target.substr(0, target.find('?'));
-}
 
 bool quiet_close(const net::error_code& ec) {
   return ec == beast_http::error::end_of_stream || ec == boost::asio::error::connection_reset ||
@@ -148,7 +145,10 @@ net::awaitable<bool> session::serve_one(bool first) {
   }
 
   auto& req = parser.get();
-  const request_context ctx{req, peer_, peer_text_, path_of(req.target()), net::clock::now()};
+  std::string rewritten_path;
+  const auto path = text::route_path(req.target(), rewritten_path);
+  if (!path) co_return co_await answer_error(beast_http::error::bad_target, false);
+  const request_context ctx{req, peer_, peer_text_, *path, net::clock::now()};
   // Not a conditional expression around co_await: GCC 12 mishandles the
   // temporaries of `c ? x : co_await y` in a coroutine.
   auto handling = owner_->handler->start(ctx);

@@ -94,6 +94,15 @@ const fixture_case cases[] = {
      "bad_route_fields.yaml:12:18: routes[0].deny_status: expected an HTTP status from 400 to "
      "599\n"
      "bad_route_fields.yaml:13:28: routes[0].headers[1]: expected x-ratelimit or ietf\n"},
+    {"bad_route_paths.yaml",
+     "bad_route_paths.yaml:6:11: routes[0].path: requests are matched on their normalised path, "
+     "so this one never would: write \"/api/data\"\n"
+     "bad_route_paths.yaml:9:11: routes[1].path: requests are matched on their normalised path, "
+     "so this one never would: write \"/api/login\"\n"
+     "bad_route_paths.yaml:12:11: routes[2].path: requests are matched on their normalised path, "
+     "so this one never would: write \"/login\"\n"
+     "bad_route_paths.yaml:15:11: routes[3].path: a path must not go above '/' with '..' or "
+     "contain %00\n"},
     {"bad_listen.yaml",
      "bad_listen.yaml:1:9: listen: expected host:port (missing port)\n"
      "bad_listen.yaml:3:11: dashboard.listen: expected host:port (port must be 1-65535)\n"

@@ -1,0 +1,76 @@
+#include "text/route_path.hpp"
+
+#include <algorithm>
+
+namespace floodgate::text {
+
+namespace {
+
+int hex_value(char c) noexcept {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+bool needs_rewrite(std::string_view path) noexcept {
+  return path.find('%') != std::string_view::npos || path.find("//") != std::string_view::npos ||
+         path.find("/.") != std::string_view::npos;
+}
+
+// Percent-decodes `path` into `out`; a '%' not followed by two hex digits stays as it is
+// (NGINX's rule too). False for "%00".
+bool decode(std::string_view path, std::string& out) {
+  out.clear();
+  out.reserve(path.size());
+  for (std::size_t i = 0; i < path.size(); ++i) {
+    if (path[i] == '%' && i + 2 < path.size()) {
+      const int high = hex_value(path[i + 1]);
+      const int low = hex_value(path[i + 2]);
+      if (high >= 0 && low >= 0) {
+        const auto byte = static_cast<char>(high * 16 + low);
+        if (byte == '\0') return false;
+        out.push_back(byte);
+        i += 2;
+        continue;
+      }
+    }
+    out.push_back(path[i]);
+  }
+  return true;
+}
+
+}  // namespace
+
+std::optional<std::string_view> route_path(std::string_view target, std::string& storage) {
+  const auto path = target.substr(0, target.find('?'));
+  if (!needs_rewrite(path)) return path;
+
+  std::string decoded;
+  if (!decode(path, decoded)) return std::nullopt;
+  // Segment by segment: empty ones (from "//") and "." dropped, ".." drops the one
+  // before it. A trailing "/" (or "/." or "/..") is kept as one: "/a/" routes as "/a/".
+  storage.clear();
+  std::size_t at = 0;
+  while (at < decoded.size()) {
+    if (decoded[at] == '/') {
+      ++at;
+      continue;
+    }
+    const auto end = std::min(decoded.find('/', at), decoded.size());
+    const std::string_view segment{decoded.data() + at, end - at};
+    if (segment == "..") {
+      if (storage.empty()) return std::nullopt;
+      storage.erase(storage.rfind('/'));
+    } else if (segment != ".") {
+      storage.append("/").append(segment);
+    }
+    at = end;
+  }
+  const bool ends_in_directory =
+      decoded.ends_with('/') || decoded.ends_with("/.") || decoded.ends_with("/..");
+  if (storage.empty() || ends_in_directory) storage.push_back('/');
+  return std::string_view{storage};
+}
+
+}  // namespace floodgate::text

@@ -1,0 +1,22 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace floodgate::text {
+
+/// The path a request is routed (and so limited) by: the target's path without the
+/// query, percent-decoded, with runs of '/' merged and "." and ".." segments resolved,
+/// as NGINX does before matching a location. Without this a strict route could be
+/// walked around by spelling its path differently (`//login`, `/a/../login`,
+/// `/%6Cogin`) towards a looser route, while the upstream still serves `/login`.
+/// The request still goes upstream exactly as the client wrote it.
+///
+/// Returns a view of `target` when nothing needs changing (the usual case: no copy),
+/// else of `storage`, which it fills. nullopt when the path cannot be routed: ".."
+/// above the root, or "%00" (both 400).
+[[nodiscard]] std::optional<std::string_view> route_path(std::string_view target,
+                                                         std::string& storage);
+
+}  // namespace floodgate::text
