@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "gateway_fixture.hpp"
+#include "http_client.hpp"
 
 namespace floodgate::e2e {
 namespace {
@@ -285,6 +286,42 @@ TEST_F(gateway_limits, other_spellings_of_a_path_share_its_limit) {
   EXPECT_EQ(backend_.requests(), 3u);
   EXPECT_EQ(get_once(gw.port(), "/../login").status, 400u);
   EXPECT_EQ(backend_.requests(), 3u);
+}
+
+// Verifies that a denied upload gets its 429 and Retry-After: at once, without the body,
+// when the client waits for 100 Continue; and, when it sends the body straight away,
+// still readable after it (not lost to a connection reset).
+TEST_F(gateway_limits, denied_upload_reads_its_429) {
+  gateway gw(base_yaml + R"(routes:
+  - name: upload
+    path: /
+    limits:
+      - algorithm: fixed_window
+        limit: 1
+        window: 1h
+    upstream: backend
+)",
+             backend_.port());
+  EXPECT_EQ(get_once(gw.port(), "/first").status, 200u);
+  const std::string head = "POST /files HTTP/1.1\r\nHost: x\r\nContent-Length: 4194304\r\n";
+
+  test::http_connection waiting(gw.port(), 3s);
+  const auto asked = std::chrono::steady_clock::now();
+  waiting.send(head + "Expect: 100-continue\r\n\r\n");
+  auto early = waiting.read_response();
+  ASSERT_TRUE(early);
+  EXPECT_EQ(early->status, 429u);
+  EXPECT_GT(std::stoi(early->header("retry-after")), 0);
+  EXPECT_LT(std::chrono::steady_clock::now() - asked, 1s);
+  EXPECT_TRUE(waiting.wait_closed(2s));
+
+  test::http_connection eager(gw.port());
+  eager.send(head + "\r\n" + std::string(4u << 20, 'u'));
+  auto late = eager.read_response();
+  ASSERT_TRUE(late);
+  EXPECT_EQ(late->status, 429u);
+  EXPECT_GT(std::stoi(late->header("retry-after")), 0);
+  EXPECT_EQ(backend_.requests(), 1u);
 }
 
 }  // namespace

@@ -377,6 +377,21 @@ TEST_F(proxy_limits, rejects_oversized_and_ambiguous_requests) {
       413);
 }
 
+// Verifies a client uploading more than max_body_bytes reads its 413 rather than a reset:
+// the gateway answers from the header, then reads the rest of the body away before it
+// closes (a close with unread bytes would reset the connection and lose the answer).
+TEST_F(proxy_limits, oversized_upload_still_reads_its_413) {
+  constexpr std::size_t size = 4u << 20;
+  http_connection c(gw.port());
+  c.send("POST /sink HTTP/1.1\r\nHost: x\r\nContent-Length: " + std::to_string(size) + "\r\n\r\n" +
+         std::string(size, 'u'));
+  auto r = c.read_response();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 413u);
+  EXPECT_TRUE(c.wait_closed(2s));
+  EXPECT_EQ(backend.requests(), 0u);
+}
+
 // Verifies slowloris: a header that never completes is cut at header_timeout.
 TEST_F(proxy_limits, closes_slow_header) {
   http_connection c(gw.port());

@@ -7,6 +7,7 @@
 #include <spdlog/spdlog.h>
 #include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/co_spawn.hpp>
+#include <boost/beast/core/string.hpp>
 #include <boost/beast/http/write.hpp>
 
 #include "http/error_status.hpp"
@@ -26,6 +27,10 @@ constexpr std::size_t relay_chunk_bytes = 16 * 1024;
 // A locally answered request (429, 404, /metrics) may carry a body; up to this
 // much is read and dropped to keep the connection, beyond it the connection closes.
 constexpr std::uint64_t max_discarded_body = 64 * 1024;
+// Lingering close (NGINX's lingering_timeout and lingering_time): how long to go on
+// reading a refused request body after the answer, between reads and in all.
+constexpr auto linger_timeout = std::chrono::seconds(5);
+constexpr auto linger_time = std::chrono::seconds(30);
 
 // Calls plan.on_complete exactly once: with the status sent, or 0 when the
 // exchange ended without one (client gone, exception, close_all).
@@ -119,20 +124,40 @@ net::awaitable<void> session::run() {
     peer_ = boost::asio::ip::make_address_v4(boost::asio::ip::v4_mapped, peer_.to_v6());
   peer_text_ = proxy::address_text(peer_);  // once per connection, not per request
   stream_.socket().set_option(net::tcp::no_delay(true), ec);
+  bool request_left_unread = false;
   for (bool first = true; !draining_; first = false) {
-    if (!co_await serve_one(first)) break;
+    request_parser parser;
+    if (co_await serve_one(parser, first)) continue;
+    request_left_unread = parser.got_some() && !parser.is_done();
+    break;
   }
   // Graceful close: our FIN goes after the last response.
   stream_.socket().shutdown(net::tcp::socket::shutdown_send, ec);
+  if (request_left_unread) co_await linger();
   stream_.socket().close(ec);
 }
 
-net::awaitable<bool> session::serve_one(bool first) {
+net::awaitable<void> session::linger() {
+  // The client may still be sending the body of a request we answered without reading
+  // it (a 429 or 413 to an upload). Closing with its bytes unread makes our kernel send
+  // a reset, and a reset makes the client's kernel drop the answer it has not read yet,
+  // so it would see "connection reset" instead of the 429 and its Retry-After. As NGINX
+  // does, read and drop until the client closes, within bounds.
+  const auto until = net::clock::now() + linger_time;
+  const auto scratch = chunk();
+  for (;;) {
+    stream_.expires_at(std::min(until, net::clock::now() + linger_timeout));
+    auto [ec, n] =
+        co_await stream_.async_read_some(boost::asio::buffer(scratch.data(), scratch.size()));
+    if (ec) co_return;
+  }
+}
+
+net::awaitable<bool> session::serve_one(request_parser& parser, bool first) {
   const auto cfg = owner_->handler->current_config();
   const auto& limits = cfg->server;
   io_timeout_ = limits.idle_timeout;
 
-  request_parser parser;
   apply_limits(parser, limits);
   idle_ = buffer_.size() == 0;
   auto header =
@@ -194,11 +219,19 @@ net::awaitable<bool> session::serve_one(bool first) {
 
 net::awaitable<bool> session::answer_local(request_parser& p, plan& pl, bool keep_alive) {
   auto& res = *pl.local;
-  // Read and drop a small body so the connection can serve the next request.
   if (!p.is_done()) {
-    const proxy::relay_side in{stream_, buffer_,
-                               proxy::io_limit{net::clock::time_point::max(), io_timeout_}};
-    if (!co_await proxy::discard_body(p, in, chunk(), max_discarded_body)) keep_alive = false;
+    if (buffer_.size() == 0 &&
+        boost::beast::iequals(p.get()[beast_http::field::expect], "100-continue")) {
+      // The client waits for a 100 Continue before it sends the body: answer now instead
+      // of waiting for a body that is not coming, and close, since the client may still
+      // send it (run() lingers to read it away).
+      keep_alive = false;
+    } else {
+      // Read and drop a small body so the connection can serve the next request.
+      const proxy::relay_side in{stream_, buffer_,
+                                 proxy::io_limit{net::clock::time_point::max(), io_timeout_}};
+      if (!co_await proxy::discard_body(p, in, chunk(), max_discarded_body)) keep_alive = false;
+    }
   }
   proxy::append_fields(res, pl.response_headers);
   res.keep_alive(keep_alive);

@@ -43,7 +43,9 @@ class session : public std::enable_shared_from_this<session> {
 
  private:
   net::awaitable<void> run();
-  net::awaitable<bool> serve_one(bool first);
+  /// One request read into `parser`, answered; false when the connection must close.
+  net::awaitable<bool> serve_one(request_parser& parser, bool first);
+  net::awaitable<void> linger();
   net::awaitable<bool> answer_local(request_parser& p, plan& pl, bool keep_alive);
   net::awaitable<bool> answer_error(const net::error_code& ec, bool keep_alive);
   net::awaitable<bool> write_response(beast_http::response<beast_http::string_body>& res,
