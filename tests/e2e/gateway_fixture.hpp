@@ -84,6 +84,7 @@ class gateway {
   /// Replaces routes.yaml (same substitutions); SIGHUP it to apply.
   void write_config(const std::string& yaml);
   void signal(int sig) { process_.signal(sig); }
+  [[nodiscard]] pid_t pid() const noexcept { return process_.pid(); }
   /// Waits for exit; the waitpid status or -1.
   int wait(std::chrono::milliseconds timeout) { return process_.wait(timeout); }
   /// The gateway's stderr so far.

@@ -1,9 +1,14 @@
 // The real floodgate binary: /health, /metrics, SIGHUP reload and SIGTERM drain.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <csignal>
+#include <fstream>
+#include <optional>
+#include <sstream>
 #include <thread>
 
+#include <sys/resource.h>
 #include <sys/wait.h>
 
 #include "gateway_fixture.hpp"
@@ -49,6 +54,42 @@ TEST_F(gateway_ops, health) {
       r.body,
       R"({"status": "ok", "redis": "disabled", "circuit": "closed", "analytics": "disabled"})");
   EXPECT_EQ(backend_.requests(), 0u);
+}
+
+// The "Max open files" soft limit of a process, from /proc/<pid>/limits.
+std::string open_files_soft_limit(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/limits");
+  for (std::string line; std::getline(in, line);) {
+    if (!line.starts_with("Max open files")) continue;
+    std::istringstream fields(line.substr(std::string_view("Max open files").size()));
+    std::string soft;
+    fields >> soft;
+    return soft;
+  }
+  return {};
+}
+
+// Verifies the gateway raises its soft open-files limit to the hard one (two descriptors
+// per proxied connection would run out at ~500 clients under the usual 1024).
+TEST_F(gateway_ops, raises_open_files_limit) {
+  rlimit inherited{};
+  ASSERT_EQ(::getrlimit(RLIMIT_NOFILE, &inherited), 0);
+  rlimit lowered = inherited;
+  lowered.rlim_cur = std::min<rlim_t>(256, inherited.rlim_max / 2);
+  ASSERT_EQ(::setrlimit(RLIMIT_NOFILE, &lowered), 0);
+  std::optional<gateway> gw;
+  try {
+    gw.emplace(config_with_limit(5), backend_.port());
+  } catch (...) {
+    ::setrlimit(RLIMIT_NOFILE, &inherited);
+    throw;
+  }
+  ::setrlimit(RLIMIT_NOFILE, &inherited);
+  EXPECT_EQ(open_files_soft_limit(gw->pid()), std::to_string(inherited.rlim_max));
+  EXPECT_TRUE(gw->wait_for_log("open files limit raised from " + std::to_string(lowered.rlim_cur) +
+                                   " to " + std::to_string(inherited.rlim_max),
+                               2s))
+      << gw->log();
 }
 
 // Verifies /metrics is Prometheus text with every SPEC series, and counts decisions.

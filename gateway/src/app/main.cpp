@@ -6,6 +6,7 @@
 
 #include "app/command_line.hpp"
 #include "app/config_check.hpp"
+#include "app/descriptor_limit.hpp"
 #include "app/gateway_app.hpp"
 #include "app/logging.hpp"
 
@@ -35,6 +36,7 @@ int main(int argc, char** argv) {
   if (!cfg) return 1;
   try {
     floodgate::app::setup_logging(cfg->logging);
+    floodgate::app::raise_descriptor_limit();
     floodgate::app::gateway_app app(std::move(cfg), parsed.cmd.config_path);
     return app.run();
   } catch (const std::exception& e) {
