@@ -347,7 +347,7 @@ class proxy_limits : public proxy {
   }
 };
 
-// Verifies 431, 413 and 400 for smuggling shapes, none reaching the backend.
+// Verifies 431, 413, 505 and 400 for smuggling shapes, none reaching the backend.
 TEST_F(proxy_limits, rejects_oversized_and_ambiguous_requests) {
   expect_status("GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(3000, 'b') + "\r\n\r\n", 431);
   expect_status("POST /sink HTTP/1.1\r\nHost: x\r\nContent-Length: 1001\r\n\r\n", 413);
@@ -364,6 +364,7 @@ TEST_F(proxy_limits, rejects_oversized_and_ambiguous_requests) {
   expect_status("POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: xchunked\r\n\r\n0\r\n\r\n",
                 400);
   expect_status("GET /echo HTTP/1.1\r\nHost: x\r\nX-A: 1\r\n\t2\r\n\r\n", 400);
+  expect_status("GET /echo HTTP/2.0\r\nHost: x\r\n\r\n", 505);
   EXPECT_EQ(backend.requests(), 0u);
   // Found only while the body streams: the header already went upstream.
   expect_status(

@@ -6,6 +6,7 @@
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/field.hpp>
 
+#include "http/request_error.hpp"
 #include "proxy/error.hpp"
 
 namespace floodgate::http {
@@ -15,6 +16,7 @@ beast_http::status error_status(const boost::system::error_code& ec) noexcept {
   if (ec == beast_http::error::header_limit) return status::request_header_fields_too_large;
   if (ec == beast_http::error::body_limit) return status::payload_too_large;
   if (ec == boost::beast::error::timeout) return status::request_timeout;
+  if (ec == request_errc::unsupported_version) return status::http_version_not_supported;
   // Every other Beast parse error, and the framing checks that reuse its codes.
   if (ec.category() == beast_http::make_error_code(beast_http::error::bad_method).category())
     return status::bad_request;
@@ -42,6 +44,8 @@ std::string_view error_name(beast_http::status s) noexcept {
       return "service_unavailable";
     case status::not_found:
       return "not_found";
+    case status::http_version_not_supported:
+      return "http_version_not_supported";
     default:
       return "internal_error";
   }

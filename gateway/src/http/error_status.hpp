@@ -13,6 +13,7 @@ namespace beast_http = boost::beast::http;
 
 /// The one place where failures become statuses (STYLE.md §5):
 /// Beast's header_limit -> 431, body_limit -> 413, any other parse error -> 400,
+/// a request in another HTTP major version than 1 -> 505,
 /// a request header that did not arrive in time -> 408, upstream connect -> 502,
 /// upstream timeout -> 504, anything else on the upstream side -> 502.
 [[nodiscard]] beast_http::status error_status(const boost::system::error_code& ec) noexcept;

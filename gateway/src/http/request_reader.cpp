@@ -4,6 +4,8 @@
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/rfc7230.hpp>
 
+#include "http/request_error.hpp"
+
 namespace floodgate::http {
 
 namespace {
@@ -67,6 +69,22 @@ net::error_code check_framing(const beast_http::request_header<>& h) {
   return {};
 }
 
+net::error_code version_error(std::string_view header_text) noexcept {
+  const auto line_end = header_text.find("\r\n");
+  if (line_end == std::string_view::npos) return beast_http::error::bad_version;
+  const auto line = header_text.substr(0, line_end);
+  // "HTTP/" DIGIT "." DIGIT at the end of the request line, after a space.
+  constexpr std::size_t version_size = 8;
+  if (line.size() <= version_size || line[line.size() - version_size - 1] != ' ')
+    return beast_http::error::bad_version;
+  const auto version = line.substr(line.size() - version_size);
+  const auto is_digit = [](char c) { return c >= '0' && c <= '9'; };
+  if (!version.starts_with("HTTP/") || !is_digit(version[5]) || version[6] != '.' ||
+      !is_digit(version[7]) || version[5] == '1')
+    return beast_http::error::bad_version;
+  return request_errc::unsupported_version;
+}
+
 net::error_code take_absolute_form(beast_http::request_header<>& h) {
   const std::string_view target{h.target().data(), h.target().size()};
   std::size_t scheme_end = 0;
@@ -123,6 +141,10 @@ net::awaitable<header_read> read_request_header(net::tcp_stream& stream,
       if (!ec && p.is_header_done()) {
         result.ec = check_framing(p.get());
         if (!result.ec) result.ec = take_absolute_form(p.get());
+        co_return result;
+      }
+      if (ec == beast_http::error::bad_version) {
+        result.ec = version_error({static_cast<const char*>(data.data()), data.size()});
         co_return result;
       }
       if (ec && ec != beast_http::error::need_more) {

@@ -6,6 +6,7 @@
 #include <boost/beast/http/error.hpp>
 
 #include "http/error_status.hpp"
+#include "http/request_error.hpp"
 #include "proxy/error.hpp"
 
 namespace floodgate::http {
@@ -70,6 +71,23 @@ TEST(request_reader, rejects_ambiguous_transfer_encoding) {
 TEST(request_reader, requires_one_host) {
   EXPECT_EQ(parse("GET / HTTP/1.1\r\n\r\n"), bh::error::bad_field);
   EXPECT_EQ(parse("GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n"), bh::error::bad_field);
+}
+
+// Verifies that Beast refuses every version but 1.0 and 1.1 with one code, and that
+// version_error tells a well-formed other major version (505) from garbage (400).
+TEST(request_reader, refuses_other_http_versions) {
+  for (const std::string version : {"HTTP/2.0", "HTTP/0.9", "HTTP/1.9", "HTTP/11", "HTTX/1.1"}) {
+    const auto raw = "GET / " + version + "\r\nHost: x\r\n\r\n";
+    EXPECT_EQ(parse(raw), bh::error::bad_version) << version;
+  }
+  EXPECT_EQ(version_error("GET / HTTP/2.0\r\nHost: x\r\n\r\n"), request_errc::unsupported_version);
+  EXPECT_EQ(version_error("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"), request_errc::unsupported_version);
+  EXPECT_EQ(version_error("GET / HTTP/0.9\r\n\r\n"), request_errc::unsupported_version);
+  EXPECT_EQ(version_error("GET / HTTP/1.9\r\n\r\n"), bh::error::bad_version);
+  EXPECT_EQ(version_error("GET / HTTP/2.0x\r\n\r\n"), bh::error::bad_version);
+  EXPECT_EQ(version_error("GET /HTTP/2.0\r\n\r\n"), bh::error::bad_version);
+  EXPECT_EQ(version_error("HTTP/2.0\r\n\r\n"), bh::error::bad_version);
+  EXPECT_EQ(version_error("GET / HTTP/2.0"), bh::error::bad_version);
 }
 
 // A parsed header after take_absolute_form: {error, target, Host}.
@@ -137,6 +155,7 @@ TEST(error_status, maps_errors) {
   EXPECT_EQ(error_status(bh::error::bad_chunk), status::bad_request);
   EXPECT_EQ(error_status(bh::error::bad_transfer_encoding), status::bad_request);
   EXPECT_EQ(error_status(boost::beast::error::timeout), status::request_timeout);
+  EXPECT_EQ(error_status(request_errc::unsupported_version), status::http_version_not_supported);
   EXPECT_EQ(error_status(proxy::errc::upstream_connect), status::bad_gateway);
   EXPECT_EQ(error_status(proxy::errc::upstream_protocol), status::bad_gateway);
   EXPECT_EQ(error_status(proxy::errc::upstream_timeout), status::gateway_timeout);
