@@ -8,7 +8,7 @@ namespace floodgate::http {
 /// errors (which all become 400). Mapped to statuses by http::error_status.
 enum class request_errc {
   // "HTTP/2.0", "HTTP/0.9", ...: only HTTP/1 is spoken here; RFC 9110 §15.6.6 answers
-  // another major version with 505, as NGINX does.
+  // another major version with 505 (NGINX does so for HTTP/2.0 and above).
   unsupported_version = 1,
 };
 

@@ -44,8 +44,8 @@ net::awaitable<header_read> read_request_header(
 
 /// What Beast's bad_version for the request starting `header_text` is: Beast refuses
 /// every version but 1.0 and 1.1 with that one code. A well-formed version of another
-/// major (`HTTP/2.0`, `HTTP/0.9`) is unsupported_version (505, RFC 9110 §15.6.6, as NGINX
-/// answers); anything else, `HTTP/1.9` included, stays bad_version (400).
+/// major (`HTTP/2.0`, `HTTP/0.9`) is unsupported_version (505, RFC 9110 §15.6.6; NGINX
+/// answers HTTP/2.0 so); anything else, `HTTP/1.9` included, stays bad_version (400).
 [[nodiscard]] net::error_code version_error(std::string_view header_text) noexcept;
 
 /// RFC 9112 §3.2.2: a server must accept a request target in absolute form
