@@ -347,7 +347,7 @@ class proxy_limits : public proxy {
   }
 };
 
-// Verifies 431, 413, 505 and 400 for smuggling shapes, none reaching the backend.
+// Verifies 431, 413, 400 for smuggling shapes and 505 for HTTP/2.0, none reaching the backend.
 TEST_F(proxy_limits, rejects_oversized_and_ambiguous_requests) {
   expect_status("GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(3000, 'b') + "\r\n\r\n", 431);
   expect_status("POST /sink HTTP/1.1\r\nHost: x\r\nContent-Length: 1001\r\n\r\n", 413);

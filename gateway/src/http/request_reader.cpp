@@ -5,6 +5,7 @@
 #include <boost/beast/http/rfc7230.hpp>
 
 #include "http/request_error.hpp"
+#include "text/ascii.hpp"
 
 namespace floodgate::http {
 
@@ -78,9 +79,8 @@ net::error_code version_error(std::string_view header_text) noexcept {
   if (line.size() <= version_size || line[line.size() - version_size - 1] != ' ')
     return beast_http::error::bad_version;
   const auto version = line.substr(line.size() - version_size);
-  const auto is_digit = [](char c) { return c >= '0' && c <= '9'; };
-  if (!version.starts_with("HTTP/") || !is_digit(version[5]) || version[6] != '.' ||
-      !is_digit(version[7]) || version[5] == '1')
+  if (!version.starts_with("HTTP/") || !text::is_digit(version[5]) || version[6] != '.' ||
+      !text::is_digit(version[7]) || version[5] == '1')
     return beast_http::error::bad_version;
   return request_errc::unsupported_version;
 }

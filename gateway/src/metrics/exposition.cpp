@@ -3,15 +3,15 @@
 #include <charconv>
 #include <cmath>
 
+#include "text/ascii.hpp"
+
 namespace floodgate::metrics {
 namespace {
 
+using text::is_digit;
+
 bool is_alpha_or_underscore(char c) noexcept {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
-}
-
-bool is_digit(char c) noexcept {
-  return c >= '0' && c <= '9';
 }
 
 }  // namespace

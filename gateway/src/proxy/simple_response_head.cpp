@@ -4,10 +4,13 @@
 #include <cstring>
 
 #include "proxy/header_block.hpp"
+#include "text/ascii.hpp"
 
 namespace floodgate::proxy {
 
 namespace {
+
+using text::is_digit;
 
 // Longer heads go to Beast; far below its 64 KiB header limit, so never a head
 // Beast would refuse for its size.
@@ -25,9 +28,6 @@ constexpr std::array<bool, 256> token_chars = [] {
 
 bool is_token(char c) noexcept {
   return token_chars[static_cast<unsigned char>(c)];
-}
-bool is_digit(char c) noexcept {
-  return c >= '0' && c <= '9';
 }
 
 constexpr std::uint64_t ones = 0x0101010101010101ULL;
