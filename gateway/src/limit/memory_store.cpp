@@ -17,10 +17,15 @@ namespace floodgate::limit {
 namespace {
 
 constexpr std::size_t shard_count = 64;
-// Entries the incremental sweep visits per check: enough to keep up with keys
-// arriving (at most one new entry per limit per check), small enough to stay
-// in the noise of a check's latency.
-constexpr std::size_t sweep_per_check = 8;
+// The incremental sweep: every sweep_every-th check of a thread visits up to
+// sweep_budget entries of its own shard and as many of some other shard. That is
+// 8 entries of each per check on average: enough to keep up with keys arriving (at
+// most one new entry per limit per check), little enough to stay in the noise of a
+// check's latency. Not on every check: with two worker threads deciding for one
+// busy key, each check writing the sweep's cursor and locking another shard moved
+// more cache lines between the cores every time (docs/performance.md).
+constexpr std::uint32_t sweep_every = 8;
+constexpr std::size_t sweep_budget = 8 * sweep_every;
 // Typical routes have one to three limits: no allocation for those.
 constexpr std::size_t inline_limits = 4;
 
@@ -39,7 +44,6 @@ struct alignas(64) shard {
   state_map states;
   state_map::iterator cursor;  // the sweep's position; valid until a rehash
   bool cursor_valid = false;
-  std::size_t next_neighbour = 0;  // which other shard this one's checks help sweep
 
   // Visits up to `budget` entries from the cursor, dropping idle ones.
   std::size_t sweep(std::int64_t now_us, std::size_t budget) {
@@ -78,6 +82,12 @@ std::int64_t to_us(std::chrono::system_clock::time_point t) noexcept {
   return std::chrono::duration_cast<std::chrono::microseconds>(t.time_since_epoch()).count();
 }
 
+// Whether this check of the calling thread is one that sweeps.
+bool sweep_turn() noexcept {
+  thread_local std::uint32_t checks = 0;
+  return ++checks % sweep_every == 0;
+}
+
 std::chrono::milliseconds ceil_ms(std::int64_t us) noexcept {
   return std::chrono::milliseconds((us + 999) / 1000);
 }
@@ -87,6 +97,19 @@ std::chrono::milliseconds ceil_ms(std::int64_t us) noexcept {
 struct memory_store::impl {
   clock_function now;
   std::array<shard, shard_count> shards;
+
+  // Keys hash to shards unevenly, and a shard may see no traffic at all for a
+  // while: a thread's sweeping checks also sweep the other shards in turn,
+  // skipping one that someone holds.
+  void sweep_some_other_shard(std::size_t own_shard, std::int64_t now_us) {
+    thread_local std::size_t next = 0;
+    next = (next + 1) % shard_count;
+    if (next == own_shard) next = (next + 1) % shard_count;
+    if (shard& other = shards[next]; other.mu.try_lock()) {
+      std::lock_guard lock(other.mu, std::adopt_lock);
+      other.sweep(now_us, sweep_budget);
+    }
+  }
 };
 
 memory_store::memory_store(clock_function now) : impl_(std::make_unique<impl>()) {
@@ -137,11 +160,11 @@ immediate_check memory_store::check_now(std::string_view key, std::span<const li
   const std::uint32_t tag = tag_key(key);
   const std::size_t shard_index = key_hash % shard_count;
   shard& sh = impl_->shards[shard_index];
-  std::size_t neighbour = 0;
   boost::container::small_vector<evaluation, inline_limits> evals;
   bool all_allowed = true;
   std::chrono::system_clock::time_point decided_at;
   std::int64_t now_us = 0;
+  const bool sweeping = sweep_turn();
   {
     std::lock_guard lock(sh.mu);
     // Read under the lock, so a state never sees time go backwards between two
@@ -172,15 +195,9 @@ immediate_check memory_store::check_now(std::string_view key, std::span<const li
         e.idle_at_us = now_us + evals[i].result.reset_after_us;
       }
     }
-    sh.sweep(now_us, sweep_per_check);
-    neighbour = (shard_index + 1 + sh.next_neighbour++ % (shard_count - 1)) % shard_count;
+    if (sweeping) sh.sweep(now_us, sweep_budget);
   }
-  // Keys hash to shards unevenly, and a shard may see no traffic at all for a
-  // while: each check also sweeps some other shard, if nobody holds it.
-  if (shard& other = impl_->shards[neighbour]; other.mu.try_lock()) {
-    std::lock_guard lock(other.mu, std::adopt_lock);
-    other.sweep(now_us, sweep_per_check);
-  }
+  if (sweeping) impl_->sweep_some_other_shard(shard_index, now_us);
 
   verdict v;
   v.decided_at = decided_at;

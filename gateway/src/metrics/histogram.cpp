@@ -17,8 +17,11 @@ const std::vector<double>& default_latency_buckets() {
 const std::vector<double>& default_decision_buckets() {
   // A memory-store decision is microseconds, a Redis round trip a fraction of
   // a millisecond; the top end covers anything up to a generous redis.timeout.
-  static const std::vector<double> bounds{0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005,
-                                          0.01,   0.025,   0.05,   0.1,   0.25,   0.5};
+  // Fine steps around 1 ms, the usual objective for a remote decision: with only
+  // 1 ms and 2.5 ms there, a p99 of 1.1 ms and one of 2.4 ms read the same.
+  static const std::vector<double> bounds{0.00005, 0.0001, 0.00025, 0.0005, 0.00075, 0.001,
+                                          0.0015,  0.002,  0.0025,  0.005,  0.01,    0.025,
+                                          0.05,    0.1,    0.25,    0.5};
   return bounds;
 }
 

@@ -118,16 +118,22 @@ TEST(memory_store, concurrent_checks_allow_exactly_the_limit) {
   }
 }
 
-// Verifies idle states are swept incrementally by later checks, bounding memory.
+// Verifies idle states are swept incrementally by later checks, bounding memory:
+// with later traffic spread over 100 keys (most shards), and with one busy key
+// only, whose checks must also sweep the shards that see no traffic at all.
 TEST(memory_store, idle_keys_expire) {
-  test::fake_clock clock(t0);
-  memory_store store(clock.function());
-  const limit_spec spec{algorithm::token_bucket, 10, milliseconds(1000)};
-  for (int i = 0; i < 5000; ++i) (void)run_check(store, "idle:" + std::to_string(i), spec);
-  ASSERT_EQ(store.size(), 5000u);
-  clock.advance(2 * sec);  // every bucket has refilled: identical to a fresh one
-  for (int i = 0; i < 20000; ++i) (void)run_check(store, "busy:" + std::to_string(i % 100), spec);
-  EXPECT_EQ(store.size(), 100u) << "idle states were not swept";
+  for (const int busy_keys : {100, 1}) {
+    test::fake_clock clock(t0);
+    memory_store store(clock.function());
+    const limit_spec spec{algorithm::token_bucket, 10, milliseconds(1000)};
+    for (int i = 0; i < 5000; ++i) (void)run_check(store, "idle:" + std::to_string(i), spec);
+    ASSERT_EQ(store.size(), 5000u);
+    clock.advance(2 * sec);  // every bucket has refilled: identical to a fresh one
+    for (int i = 0; i < 20000; ++i)
+      (void)run_check(store, "busy:" + std::to_string(i % busy_keys), spec);
+    EXPECT_EQ(store.size(), static_cast<std::size_t>(busy_keys))
+        << "idle states were not swept (" << busy_keys << " busy keys)";
+  }
 }
 
 // Verifies a state is kept until it is back to fresh, and purge_idle drops it then.

@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <stdexcept>
 
@@ -75,8 +76,12 @@ TEST(histogram, default_buckets) {
   EXPECT_DOUBLE_EQ(latency.front(), 0.0005);
   EXPECT_DOUBLE_EQ(latency.back(), 10.0);
   const auto& decision = default_decision_buckets();
-  EXPECT_DOUBLE_EQ(decision.front(), 0.0001);
+  EXPECT_DOUBLE_EQ(decision.front(), 0.00005);
   EXPECT_DOUBLE_EQ(decision.back(), 0.5);
+  // The 1 ms objective for a Redis decision is a bound, with steps either side.
+  for (const double around_1ms : {0.00075, 0.001, 0.0015, 0.002})
+    EXPECT_NE(std::find(decision.begin(), decision.end(), around_1ms), decision.end())
+        << around_1ms;
   // Both are valid bounds (the constructor checks order).
   EXPECT_NO_THROW(histogram{latency});
   EXPECT_NO_THROW(histogram{decision});
