@@ -56,12 +56,10 @@ local function read_reply(sock)
   return nil, 'bad reply: ' .. line
 end
 
--- floodgate's key format: <prefix>{<route>:<client>}:<index>:<algorithm>:v2
-local algorithm_names = { [0] = 'token_bucket', 'leaky_bucket', 'fixed_window', 'sliding_window',
-  'sliding_window_counter', 'gcra' }
-
+-- floodgate's key format for a route of one limit that is not a sliding window
+-- (the benchmark's): <prefix>{<route>:<client>}:<algorithm id>:v3
 local function evalsha(sock, key, algo, limit, window_ms)
-  local keys = 'bench:{' .. key .. '}:0:' .. algorithm_names[algo] .. ':v2'
+  local keys = 'bench:{' .. key .. '}:' .. algo .. ':v3'
   local ok, err = sock:send(command({ 'EVALSHA', sha, 1, keys, '', algo, limit, window_ms }))
   if not ok then return nil, err end
   return read_reply(sock)

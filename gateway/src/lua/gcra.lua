@@ -1,10 +1,10 @@
 -- gcra: theoretical arrival time TAT = tat + frac / L (emission interval
 -- T = W / L kept exact), burst tolerance W - T. State '<dd': tat, frac.
--- A missing key is TAT <= now: the key expires when TAT passes.
-local function gcra(key, L, W, t)
+-- A missing state is TAT <= now: the state is kept until TAT passes.
+local function gcra(slot, L, W, t)
   local C = L * W
   local D = 0 -- (max(TAT, t) - t) * L
-  local tat, frac = load_state(key, '<dd')
+  local tat, frac = load_state(slot, '<dd')
   if tat and tat >= t then D = (tat - t) * L + frac end
   local D2 = D + W
   local allowed = D2 <= C
@@ -17,6 +17,6 @@ local function gcra(key, L, W, t)
   local reset = cdiv(D, L)
   return allowed, idiv(C - D, W), reset, retry, function()
     local whole = idiv(D, L)
-    save_state(key, reset, '<dd', t + whole, D - whole * L)
+    return struct.pack('<dd', t + whole, D - whole * L), reset
   end
 end

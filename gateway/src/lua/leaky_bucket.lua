@@ -1,10 +1,10 @@
 -- leaky_bucket: a meter whose level v (scaled by W) leaks L units/µs; each
 -- allowed request adds W; capacity C = L * W. State '<dd': v, ts = time of v.
--- A missing key is an empty meter: the key expires when it has drained.
-local function leaky_bucket(key, L, W, t)
+-- A missing state is an empty meter: the state is kept until it has drained.
+local function leaky_bucket(slot, L, W, t)
   local C = L * W
   local v = 0
-  local v0, ts = load_state(key, '<dd')
+  local v0, ts = load_state(slot, '<dd')
   if v0 then
     local e = math.min(math.max(0, t - ts), W)
     v = math.max(0, v0 - e * L)
@@ -18,6 +18,6 @@ local function leaky_bucket(key, L, W, t)
   end
   local reset = cdiv(v, L)
   return allowed, idiv(C - v, W), reset, retry, function()
-    save_state(key, reset, '<dd', v, t)
+    return struct.pack('<dd', v, t), reset
   end
 end

@@ -34,16 +34,20 @@ local function ttl_ms(us)
   return math.max(1, cdiv(us, 1000))
 end
 
--- The state of one limit is a few integers packed as little-endian doubles in
--- one string (exact: every value is an integer below 2^53). Against a hash that
--- saves a call per decision (GET + SET PX, not HMGET + HSET + PEXPIRE) and every
--- number printed and parsed as text: about a fifth of the script's time in Redis
--- (docs/redis.md). load_state returns nothing for a missing key.
-local function load_state(key, format)
-  local packed = redis.call('GET', key)
-  if packed then return struct.unpack(format, packed) end
+-- The state of one limit is a few integers packed as little-endian doubles
+-- (exact: every value is an integer below 2^53), and the states of all the
+-- route's limits but sliding windows are one string under KEYS[1], each in its
+-- slot (check.lua). Against a hash per limit that saves calls per decision (one
+-- GET and one SET PX for the route, not HMGET + HSET + PEXPIRE per limit) and
+-- every number printed and parsed as text (docs/redis.md).
+local packed = false -- that string as check.lua read it, false when missing
+
+-- The state in the slot starting at byte `slot` of `packed`, or nothing for a
+-- missing one (false). Unpacked in place: no substring per limit.
+local function load_state(slot, format)
+  if slot then return struct.unpack(format, packed, slot) end
 end
 
-local function save_state(key, reset_us, format, ...)
-  redis.call('SET', key, struct.pack(format, ...), 'PX', ttl_ms(reset_us))
-end
+-- An algorithm's commit returns its new state packed for its slot and for how
+-- long (µs) it must be kept: until then it differs from a fresh one. check.lua
+-- writes all the slots with one SET, kept as long as the longest needs.

@@ -1,10 +1,10 @@
 -- sliding_window_counter: the previous aligned window's count weighted by the
 -- part of it still inside the sliding window, plus the current count.
 -- State '<ddd': start = ws of the current window, p = previous count, c = current.
-local function sliding_window_counter(key, L, W, t)
+local function sliding_window_counter(slot, L, W, t)
   local ws = idiv(t, W) * W
   local p, c = 0, 0
-  local start, sp, sc = load_state(key, '<ddd')
+  local start, sp, sc = load_state(slot, '<ddd')
   if start == ws then
     p, c = sp, sc
   elseif start == ws - W then
@@ -37,6 +37,6 @@ local function sliding_window_counter(key, L, W, t)
     reset = W - e
   end
   return allowed, remaining, reset, retry, function()
-    save_state(key, reset, '<ddd', ws, p, c)
+    return struct.pack('<ddd', ws, p, c), reset
   end
 end

@@ -96,44 +96,87 @@ std::string_view check_script() {
 
 namespace {
 
-// The state's format, last in every key: version 1 kept hashes, version 2 packs the
-// numbers into one string. A gateway of either version never reads a key of the other
-// (GET on a hash is a WRONGTYPE error, which would open the circuit): an upgrade
-// starts every limit afresh instead.
-constexpr std::string_view state_format_suffix = ":v2";
+// The state's format, last in every key. v1 kept a hash per limit, v2 a packed
+// string per limit (and the sliding window's sorted set, unchanged since), v3 one
+// packed string for all the limits of a route. A gateway of one version never reads
+// a string key of another (GET on a hash is a WRONGTYPE error, which would open the
+// circuit; a string of another layout would be misread): an upgrade starts every
+// limit afresh instead.
+constexpr std::string_view packed_format_suffix = ":v3";
+constexpr std::string_view sliding_window_suffix = ":sliding_window:v2";
 
-void append_state_key(std::string& out, std::string_view prefix, std::string_view key,
-                      std::size_t index, limit::algorithm algo) {
+std::size_t tagged_size(std::string_view prefix, std::string_view key) {
+  return prefix.size() + 1 + escaped_size(key) + 2;  // prefix{key}:
+}
+
+void append_tagged(std::string& out, std::string_view prefix, std::string_view key) {
   out.append(prefix);
   out += '{';
   append_escaped(out, key);
   out += "}:";
-  append_number(out, index);
-  out += ':';
-  out.append(limit::to_string(algo));
-  out.append(state_format_suffix);
 }
 
-// The key as one RESP bulk string, written in place: its length is known in
+char algorithm_digit(limit::algorithm algo) {
+  return static_cast<char>('0' + static_cast<int>(algo));
+}
+
+bool is_sliding_window(const limit::limit_spec& l) {
+  return l.algo == limit::algorithm::sliding_window;
+}
+
+void append_packed_key(std::string& out, std::string_view prefix, std::string_view key,
+                       std::span<const limit::limit_spec> limits) {
+  append_tagged(out, prefix, key);
+  for (const auto& l : limits) out += algorithm_digit(l.algo);
+  out.append(packed_format_suffix);
+}
+
+void append_sliding_window_key(std::string& out, std::string_view prefix, std::string_view key,
+                               std::size_t index) {
+  append_tagged(out, prefix, key);
+  append_number(out, index);
+  out.append(sliding_window_suffix);
+}
+
+// The keys as RESP bulk strings, written in place: their lengths are known in
 // advance, so no temporary string per key and per decision.
-void append_state_key_bulk(std::string& out, std::string_view prefix, std::string_view key,
-                           std::size_t index, limit::algorithm algo) {
-  const std::size_t size = prefix.size() + 1 + escaped_size(key) + 2 + decimal_digits(index) + 1 +
-                           limit::to_string(algo).size() + state_format_suffix.size();
+void append_bulk_head(std::string& out, std::size_t size) {
   out += '$';
   append_number(out, size);
   out += "\r\n";
-  append_state_key(out, prefix, key, index, algo);
+}
+
+void append_check_keys(std::string& out, std::string_view prefix, std::string_view key,
+                       std::span<const limit::limit_spec> limits) {
+  const std::size_t tagged = tagged_size(prefix, key);
+  append_bulk_head(out, tagged + limits.size() + packed_format_suffix.size());
+  append_packed_key(out, prefix, key, limits);
   out += "\r\n";
+  for (std::size_t i = 0; i < limits.size(); ++i) {
+    if (!is_sliding_window(limits[i])) continue;
+    append_bulk_head(out, tagged + decimal_digits(i) + sliding_window_suffix.size());
+    append_sliding_window_key(out, prefix, key, i);
+    out += "\r\n";
+  }
+}
+
+std::size_t key_count(std::span<const limit::limit_spec> limits) {
+  return 1 +
+         static_cast<std::size_t>(std::count_if(limits.begin(), limits.end(), is_sliding_window));
 }
 
 }  // namespace
 
-std::string state_key(std::string_view prefix, std::string_view key, std::size_t index,
-                      limit::algorithm algo) {
+std::string packed_state_key(std::string_view prefix, std::string_view key,
+                             std::span<const limit::limit_spec> limits) {
   std::string out;
-  out.reserve(prefix.size() + key.size() + 32);
-  append_state_key(out, prefix, key, index, algo);
+  append_packed_key(out, prefix, key, limits);
+  return out;
+}
+
+std::string sliding_window_key(std::string_view prefix, std::string_view key, std::size_t index) {
+  std::string out;
+  append_sliding_window_key(out, prefix, key, index);
   return out;
 }
 
@@ -146,20 +189,16 @@ void append_command(std::string& out, std::span<const std::string_view> argv) {
 
 namespace {
 
-// `EVALSHA sha n`, with the argument count of the whole command.
-void append_check_head(std::string& out, std::string_view sha, std::size_t n) {
+// `EVALSHA sha k`, with the argument count of the whole command.
+void append_check_head(std::string& out, std::string_view sha,
+                       std::span<const limit::limit_spec> limits) {
+  const std::size_t keys = key_count(limits);
   out += '*';
-  append_number(out, 3 + n + 1 + 3 * n);
+  append_number(out, 3 + keys + 1 + 3 * limits.size());
   out += "\r\n";
   append_bulk(out, std::string_view("EVALSHA"));
   append_bulk(out, sha);
-  append_bulk(out, n);
-}
-
-void append_check_keys(std::string& out, std::string_view prefix, std::string_view key,
-                       std::span<const limit::limit_spec> limits) {
-  for (std::size_t i = 0; i < limits.size(); ++i)
-    append_state_key_bulk(out, prefix, key, i, limits[i].algo);
+  append_bulk(out, keys);
 }
 
 // ARGV: now_us, then (algorithm id, limit, window_ms) per limit.
@@ -178,7 +217,7 @@ void append_check_tail(std::string& out, std::span<const limit::limit_spec> limi
 void append_check_command(std::string& out, std::string_view sha, std::string_view prefix,
                           std::string_view key, std::span<const limit::limit_spec> limits,
                           std::string_view now_us) {
-  append_check_head(out, sha, limits.size());
+  append_check_head(out, sha, limits);
   append_check_keys(out, prefix, key, limits);
   append_check_tail(out, limits, now_us);
 }
@@ -190,7 +229,7 @@ void check_command_formatter::append(std::string& out, std::string_view sha,
     sha_.assign(sha);
     limits_.assign(limits.begin(), limits.end());
     head_.clear();
-    append_check_head(head_, sha, limits.size());
+    append_check_head(head_, sha, limits);
     tail_.clear();
     append_check_tail(tail_, limits, {});
   }

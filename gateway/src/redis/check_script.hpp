@@ -20,16 +20,25 @@ namespace floodgate::redis {
 /// into the one check script: prelude, the six algorithms, check.lua driver.
 [[nodiscard]] std::string_view check_script();
 
-/// Redis key of limit `index` for `key` ("route:client"):
-/// `<prefix>{<key>}:<index>:<algorithm>:v2`. The braces are a Redis Cluster hash
-/// tag, so every key of one decision lives in one slot; '{', '}' and '%' in
-/// `key` are percent-encoded so the tag cannot be cut short. `v2` names the
-/// state's format (numbers packed in one string; v1 was a hash).
-[[nodiscard]] std::string state_key(std::string_view prefix, std::string_view key,
-                                    std::size_t index, limit::algorithm algo);
+/// Redis key of the packed states of `key` ("route:client") for `limits`:
+/// `<prefix>{<key>}:<ids>:v3`, where `<ids>` are the limits' algorithm ids in
+/// order (a route of a sliding window counter then a token bucket: `40`), so a
+/// route whose limits change never reads a state of another layout. It holds one
+/// slot per limit that is not a sliding window. The braces are a Redis Cluster
+/// hash tag, so every key of one decision lives in one slot; '{', '}' and '%' in
+/// `key` are percent-encoded so the tag cannot be cut short. `v3` names the
+/// format (v2 was one string per limit, v1 a hash per limit).
+[[nodiscard]] std::string packed_state_key(std::string_view prefix, std::string_view key,
+                                           std::span<const limit::limit_spec> limits);
+
+/// Redis key of the sorted set of sliding_window limit `index` for `key`:
+/// `<prefix>{<key>}:<index>:sliding_window:v2` (the hash tag as above).
+[[nodiscard]] std::string sliding_window_key(std::string_view prefix, std::string_view key,
+                                             std::size_t index);
 
 /// Appends the RESP encoding of
-/// `EVALSHA sha n key_0..key_n-1 now_us (algo limit window_ms)*n` to `out`.
+/// `EVALSHA sha k packed_key sliding_window_keys... now_us (algo limit window_ms)*n`
+/// to `out` (k = 1 + the number of sliding_window limits).
 /// `now_us` empty = the script reads Redis's TIME (production); tests pass a time.
 void append_check_command(std::string& out, std::string_view sha, std::string_view prefix,
                           std::string_view key, std::span<const limit::limit_spec> limits,

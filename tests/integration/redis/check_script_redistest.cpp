@@ -86,12 +86,26 @@ TEST_F(check_script_test, a_denied_check_consumes_nothing) {
     EXPECT_EQ(v.limits[0].remaining, 8u);  // allowed by itself, not consumed
     EXPECT_EQ(v.limits[2].remaining, 8u);
   }
-  // fixed_window's state packs (window start, count): the count is 2.
+  // The route's packed key holds fixed_window's (window start, count), then token
+  // bucket's two numbers: the count is 2.
   EXPECT_EQ(server_->command({"EVAL",
                               "return select(2, struct.unpack('<dd', redis.call('GET', KEYS[1])))",
-                              "1", "t:{aon}:0:fixed_window:v2"}),
+                              "1", "t:{aon}:203:v3"}),
             "2");
   EXPECT_EQ(server_->command({"ZCARD", "t:{aon}:2:sliding_window:v2"}), "2");
+}
+
+// Verifies a packed string too short for the route's layout (not one a gateway
+// writes: the key's name spells the layout) reads as fresh instead of failing.
+TEST_F(check_script_test, a_short_packed_state_reads_as_fresh) {
+  const std::vector<limit_spec> limits{{algorithm::token_bucket, 5, milliseconds(60'000)},
+                                       {algorithm::gcra, 5, milliseconds(60'000)}};
+  ASSERT_EQ(server_->command({"SET", "t:{short}:05:v3", std::string(20, 'x')}), "OK");
+  const auto v = check("short", limits, limit_vector_epoch_us);
+  EXPECT_TRUE(v.allowed);
+  EXPECT_EQ(v.limits[0].remaining, 4u);
+  EXPECT_EQ(v.limits[1].remaining, 4u);
+  EXPECT_EQ(server_->command({"STRLEN", "t:{short}:05:v3"}), "32");  // rewritten whole
 }
 
 // Verifies every key written gets a TTL no longer than its window needs.
@@ -110,22 +124,22 @@ TEST_F(check_script_test, every_key_has_a_ttl) {
     EXPECT_GT(pttl, 0) << key;
     EXPECT_LE(pttl, 2 * 60'000) << key;  // sliding_window_counter keeps two windows
   }
-  EXPECT_EQ(count, every_algorithm.size());
+  // One packed key for the five fixed-size states, one sorted set for the log.
+  EXPECT_EQ(count, 2u);
 }
 
 // Verifies the keys of one decision share one hash tag (one Cluster slot), even
 // when the client key contains braces.
 TEST_F(check_script_test, keys_carry_one_hash_tag) {
-  EXPECT_EQ(redis::state_key("fg:", "api:1.2.3.4", 2, algorithm::gcra),
-            "fg:{api:1.2.3.4}:2:gcra:v2");
-  EXPECT_EQ(redis::state_key("fg:", "r:}{x%", 0, algorithm::fixed_window),
-            "fg:{r:%7D%7Bx%25}:0:fixed_window:v2");
+  EXPECT_EQ(redis::packed_state_key("fg:", "api:1.2.3.4", every_algorithm),
+            "fg:{api:1.2.3.4}:012345:v3");
+  EXPECT_EQ(redis::sliding_window_key("fg:", "r:}{x%", 3), "fg:{r:%7D%7Bx%25}:3:sliding_window:v2");
   EXPECT_TRUE(check("r:}evil{", every_algorithm).allowed);
   const auto keys = server_->command({"KEYS", "*"});
   std::size_t count = 0;
   for (std::size_t at = 0; (at = keys.find("t:{r:%7Devil%7B}:", at)) != std::string::npos; ++at)
     ++count;
-  EXPECT_EQ(count, every_algorithm.size());
+  EXPECT_EQ(count, 2u);
 }
 
 // Verifies an unknown algorithm id is a script error, not a silent allow.
