@@ -347,7 +347,8 @@ class proxy_limits : public proxy {
   }
 };
 
-// Verifies 431, 413, 400 for smuggling shapes and 505 for HTTP/2.0, none reaching the backend.
+// Verifies 431, 413, 400 for smuggling shapes and other target forms, and 505 for
+// HTTP/2.0, none reaching the backend.
 TEST_F(proxy_limits, rejects_oversized_and_ambiguous_requests) {
   expect_status("GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(3000, 'b') + "\r\n\r\n", 431);
   expect_status("POST /sink HTTP/1.1\r\nHost: x\r\nContent-Length: 1001\r\n\r\n", 413);
@@ -365,6 +366,8 @@ TEST_F(proxy_limits, rejects_oversized_and_ambiguous_requests) {
                 400);
   expect_status("GET /echo HTTP/1.1\r\nHost: x\r\nX-A: 1\r\n\t2\r\n\r\n", 400);
   expect_status("GET /echo HTTP/2.0\r\nHost: x\r\n\r\n", 505);
+  expect_status("OPTIONS * HTTP/1.1\r\nHost: x\r\n\r\n", 400);
+  expect_status("CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n", 400);
   EXPECT_EQ(backend.requests(), 0u);
   // Found only while the body streams: the header already went upstream.
   expect_status(

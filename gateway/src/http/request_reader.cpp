@@ -85,15 +85,20 @@ net::error_code version_error(std::string_view header_text) noexcept {
   return request_errc::unsupported_version;
 }
 
-net::error_code take_absolute_form(beast_http::request_header<>& h) {
+net::error_code take_request_target(beast_http::request_header<>& h) {
   const std::string_view target{h.target().data(), h.target().size()};
   std::size_t scheme_end = 0;
   if (boost::beast::iequals(target.substr(0, 7), "http://")) {
     scheme_end = 7;
   } else if (boost::beast::iequals(target.substr(0, 8), "https://")) {
     scheme_end = 8;
+  } else if (target.starts_with('/')) {
+    return {};  // origin form
   } else {
-    return {};  // origin form (or '*' / CONNECT's authority, which no route matches)
+    // Asterisk form (`OPTIONS *`) or authority form (CONNECT's `host:port`): a
+    // reverse proxy routes paths and tunnels nothing by CONNECT, so neither has a
+    // route. 400, as NGINX answers both, rather than a 404 that suggests a path.
+    return beast_http::error::bad_target;
   }
   const auto rest = target.substr(scheme_end);
   const auto authority_end = std::min(rest.find_first_of("/?#"), rest.size());
@@ -140,7 +145,7 @@ net::awaitable<header_read> read_request_header(net::tcp_stream& stream,
       buffer.consume(n);
       if (!ec && p.is_header_done()) {
         result.ec = check_framing(p.get());
-        if (!result.ec) result.ec = take_absolute_form(p.get());
+        if (!result.ec) result.ec = take_request_target(p.get());
         co_return result;
       }
       if (ec == beast_http::error::bad_version) {

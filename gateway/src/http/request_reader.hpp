@@ -32,7 +32,7 @@ void apply_limits(request_parser& p, const config::server_config& limits);
 /// (request smuggling): obs-fold line continuations, a Transfer-Encoding other
 /// than exactly `chunked` (or repeated), Transfer-Encoding with Content-Length,
 /// and an HTTP/1.1 request without exactly one Host; then applies
-/// take_absolute_form. Bytes past the header (body, pipelined requests) stay in
+/// take_request_target. Bytes past the header (body, pipelined requests) stay in
 /// `buffer`. `*idle_flag`, when given, is cleared when the first byte is there (a
 /// drain closes only idle connections). Completes on the stream's executor.
 net::awaitable<header_read> read_request_header(
@@ -52,10 +52,11 @@ net::awaitable<header_read> read_request_header(
 /// (`GET http://api.example.com/v1?q HTTP/1.1`, what clients send to a forward proxy)
 /// and take the host from it rather than from Host. Routes match paths and the
 /// upstream is sent the origin form, so such a header is rewritten in place, once:
-/// target `/v1?q`, Host `api.example.com`. Other targets are left alone. An absolute
-/// form whose authority is empty, has userinfo (`http://user@host/`) or characters a
-/// Host cannot have is `bad_target` (400).
-[[nodiscard]] net::error_code take_absolute_form(beast_http::request_header<>& h);
+/// target `/v1?q`, Host `api.example.com`. An origin form (`/...`) is left alone. An
+/// absolute form whose authority is empty, has userinfo (`http://user@host/`) or
+/// characters a Host cannot have is `bad_target` (400), and so is every other form:
+/// `OPTIONS *` and CONNECT's `host:port` (NGINX answers both with 400 too).
+[[nodiscard]] net::error_code take_request_target(beast_http::request_header<>& h);
 
 /// True when the header block at the start of `text` contains an obs-fold (a line
 /// starting with space or tab), which RFC 9112 §5.2 lets a proxy reject.

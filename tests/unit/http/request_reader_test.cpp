@@ -90,7 +90,7 @@ TEST(request_reader, refuses_other_http_versions) {
   EXPECT_EQ(version_error("GET / HTTP/2.0"), bh::error::bad_version);
 }
 
-// A parsed header after take_absolute_form: {error, target, Host}.
+// A parsed header after take_request_target: {error, target, Host}.
 struct taken {
   net::error_code ec;
   std::string target;
@@ -103,7 +103,7 @@ taken take(const std::string& raw) {
   p.put(boost::asio::buffer(raw), ec);
   EXPECT_FALSE(ec) << raw;
   auto& h = p.get();
-  const auto result = take_absolute_form(h);
+  const auto result = take_request_target(h);
   return {result, std::string(h.target()), std::string(h[bh::field::host])};
 }
 
@@ -117,9 +117,8 @@ TEST(request_reader, takes_host_and_path_from_absolute_form) {
        "api.example.com"},
       {"GET HTTPS://[2001:db8::1]:8443?q HTTP/1.0\r\n\r\n", "/?q", "[2001:db8::1]:8443"},
       {"GET http://a.example HTTP/1.1\r\nHost: a.example\r\n\r\n", "/", "a.example"},
-      // Not absolute forms: left as they are.
+      // Origin form: left as it is.
       {"GET /http://not.absolute/ HTTP/1.1\r\nHost: x\r\n\r\n", "/http://not.absolute/", "x"},
-      {"OPTIONS * HTTP/1.1\r\nHost: x\r\n\r\n", "*", "x"},
   };
   for (const auto& c : cases) {
     const auto t = take(c.raw);
@@ -136,6 +135,15 @@ TEST(request_reader, rejects_absolute_form_without_a_usable_host) {
             bh::error::bad_target);
   EXPECT_EQ(take("GET http://a\"b/ HTTP/1.1\r\nHost: x\r\n\r\n").ec, bh::error::bad_target);
   EXPECT_EQ(error_status(bh::error::bad_target), bh::status::bad_request);
+}
+
+// Verifies the asterisk and authority forms are refused (400, as NGINX): no route
+// could match them, and CONNECT tunnels nothing here.
+TEST(request_reader, rejects_asterisk_and_authority_forms) {
+  EXPECT_EQ(take("OPTIONS * HTTP/1.1\r\nHost: x\r\n\r\n").ec, bh::error::bad_target);
+  EXPECT_EQ(take("CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n").ec,
+            bh::error::bad_target);
+  EXPECT_EQ(take("GET x/y HTTP/1.1\r\nHost: x\r\n\r\n").ec, bh::error::bad_target);
 }
 
 // Verifies obs-fold detection stays within the header block.
