@@ -22,9 +22,11 @@ local all_allowed = true
 local fetched, offset, next_key = false, 0, 2
 for i = 1, limits do
   local at = 2 + (i - 1) * 3
-  -- The algorithm, and the size of its slot (0: a sorted set of its own). A chain
-  -- of comparisons, not a table of algorithms: the script body runs on every
-  -- call, and building that table each time costs more (callgrind).
+  -- The algorithm, and the size of its slot (0: a sorted set of its own): the
+  -- bytes of the struct format its file packs ('<dd' 16, '<ddd' 24; a wrong size
+  -- shifts the next slot, which the twin tests of every pair catch). A chain of
+  -- comparisons, not a table of algorithms: the script body runs on every call,
+  -- and building that table each time costs more (callgrind).
   local id, algorithm, size = ARGV[at], nil, 16
   if id == '0' then
     algorithm = token_bucket

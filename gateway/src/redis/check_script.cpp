@@ -34,10 +34,15 @@ void append_number(std::string& out, std::uint64_t n) {
   out.append(buf.data(), end);
 }
 
-void append_bulk(std::string& out, std::string_view s) {
+// `$<size>\r\n`: what precedes a bulk string of `size` bytes.
+void append_bulk_head(std::string& out, std::size_t size) {
   out += '$';
-  append_number(out, s.size());
+  append_number(out, size);
   out += "\r\n";
+}
+
+void append_bulk(std::string& out, std::string_view s) {
+  append_bulk_head(out, s.size());
   out.append(s);
   out += "\r\n";
 }
@@ -138,13 +143,8 @@ void append_sliding_window_key(std::string& out, std::string_view prefix, std::s
   out.append(sliding_window_suffix);
 }
 
-// The keys as RESP bulk strings, written in place: their lengths are known in
-// advance, so no temporary string per key and per decision.
-void append_bulk_head(std::string& out, std::size_t size) {
-  out += '$';
-  append_number(out, size);
-  out += "\r\n";
-}
+// The keys as RESP bulk strings, written in place (append_bulk_head, then the key):
+// their lengths are known in advance, so no temporary string per key and per decision.
 
 void append_check_keys(std::string& out, std::string_view prefix, std::string_view key,
                        std::span<const limit::limit_spec> limits) {
