@@ -6,18 +6,44 @@
 
 #include <array>
 #include <chrono>
+#include <optional>
 
 #include <gtest/gtest.h>
+#include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/write.hpp>
-
-#include "connected_pair.hpp"
 
 namespace floodgate::net {
 namespace {
 
 using namespace std::chrono_literals;
+
+struct connected_pair {
+  asio::io_context ioc;
+  tcp_acceptor acceptor{ioc.get_executor(), tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0)};
+  timed_stream client{ioc.get_executor()};
+  std::optional<tcp_socket> server;
+
+  connected_pair() {
+    client.socket().connect(acceptor.local_endpoint());
+    server.emplace(acceptor.accept());
+  }
+
+  // Runs `body` as a coroutine to completion; returns how long it took.
+  template <typename Body>
+  clock::duration run(Body body) {
+    const auto start = clock::now();
+    // Stop when the body is done: a timer still armed must not hold the test.
+    asio::co_spawn(ioc, body(), [this](std::exception_ptr e) {
+      ioc.stop();
+      if (e) std::rethrow_exception(e);
+    });
+    ioc.run_for(5s);
+    return clock::now() - start;
+  }
+};
 
 awaitable<error_code> read_once(timed_stream& s) {
   std::array<char, 16> buf{};
@@ -83,6 +109,32 @@ TEST(timed_stream, deadline_passed_while_idle_fails_the_next_operation) {
   });
   EXPECT_EQ(first, beast::error::timeout);
   EXPECT_FALSE(second) << second.message();
+}
+
+// Verifies a close that arrives together with the peer's last bytes is seen by the read
+// after them at once. The read that returns those bytes, run from epoll's edge, also
+// consumes the FIN, and no later edge comes; so the next read must try recv(2) itself.
+// A rule that took every short read for a drained socket (NGINX's, which also has
+// EPOLLRDHUP to know of a pending close; Asio registers sockets without it) hung here.
+TEST(timed_stream, close_right_after_the_last_bytes_is_seen_at_once) {
+  connected_pair p;
+  std::size_t first = 0;
+  error_code second;
+  const auto took = p.run([&]() -> awaitable<void> {
+    asio::steady_timer later(p.ioc, 50ms);
+    later.async_wait([&](const error_code&) {
+      asio::write(*p.server, asio::buffer("abc", 3));
+      p.server->shutdown(tcp::socket::shutdown_send);
+    });
+    std::array<char, 16> buf{};
+    auto [ec1, n1] = co_await p.client.async_read_some(asio::buffer(buf));
+    first = n1;
+    auto [ec2, n2] = co_await p.client.async_read_some(asio::buffer(buf));
+    second = ec2;
+  });
+  EXPECT_EQ(first, 3U);
+  EXPECT_EQ(second, asio::error::eof) << second.message();
+  EXPECT_LT(took, 1s);
 }
 
 // Verifies cancel() is a plain cancellation, not a timeout.
