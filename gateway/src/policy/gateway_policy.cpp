@@ -31,12 +31,13 @@ void report_completion(http::plan& p, exchange_log* log, exchange e) {
   };
 }
 
-exchange start_exchange(const http::request_context& ctx) {
+// `limited`: conclude() stamps decided_at after the limiter, so the clock is not read here.
+exchange start_exchange(const http::request_context& ctx, bool limited) {
   exchange e;
   e.method = std::string(ctx.header.method_string());
   e.path = std::string(ctx.path);
   e.started = ctx.started;
-  e.decided_at = std::chrono::system_clock::now();
+  if (!limited) e.decided_at = std::chrono::system_clock::now();
   return e;
 }
 
@@ -143,7 +144,7 @@ std::variant<http::plan, gateway_policy::routed> gateway_policy::route(
   r.snapshot = current();
   const auto& cfg = *r.snapshot->config;
   r.route = match_route(cfg, ctx.header.method_string(), ctx.path);
-  r.record = start_exchange(ctx);
+  r.record = start_exchange(ctx, r.route != nullptr && !r.route->limits.empty());
   if (r.route == nullptr) {
     auto p = local_plan(make_local_response(404, "application/json", not_found_body(ctx.path),
                                             ctx.header.version()));

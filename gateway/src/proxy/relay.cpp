@@ -103,10 +103,9 @@ net::awaitable<relay_result> relay_message(Parser& p, std::string_view head, boo
     if (n > 0 && chunked_out) parts[count++] = boost::asio::buffer(crlf);
     if (ended && chunked_out && has_body) parts[count++] = boost::asio::buffer(last_chunk);
     if (count == 0) continue;
-    out.stream.expires_at(out.limit.expiry());
     result.wrote = true;
     auto [ec, written] = co_await write_all(
-        out.stream, std::span<const boost::asio::const_buffer>(parts.data(), count));
+        out.stream, std::span<const boost::asio::const_buffer>(parts.data(), count), out.limit);
     if (ec) {
       result.ec = ec;
       co_return result;

@@ -1,6 +1,5 @@
 #pragma once
 
-#include <chrono>
 #include <cstdint>
 #include <span>
 #include <string_view>
@@ -10,24 +9,12 @@
 #include <boost/beast/http/parser.hpp>
 
 #include "proxy/async.hpp"
+#include "proxy/io_limit.hpp"
 #include "proxy/upstream_response.hpp"
 
 namespace floodgate::proxy {
 
 namespace beast_http = boost::beast::http;
-
-/// When a socket operation must finish: the earlier of an absolute deadline
-/// (the upstream's whole-response `timeout`) and `per_op` after it starts
-/// (a stalled peer).
-struct io_limit {
-  net::clock::time_point deadline = net::clock::time_point::max();
-  std::chrono::milliseconds per_op{30000};
-
-  [[nodiscard]] net::clock::time_point expiry() const noexcept {
-    const auto now = net::clock::now();
-    return deadline - now < per_op ? deadline : now + per_op;
-  }
-};
 
 /// One side of a relay: the stream, its read buffer and its time limit.
 struct relay_side {

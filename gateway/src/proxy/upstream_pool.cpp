@@ -47,7 +47,7 @@ net::awaitable<std::pair<net::error_code, connection_ptr>> upstream_pool::acquir
     for (std::size_t i = 0; i < n; ++i) {
       const auto& server = up.servers[(start + i) % n];
       auto key = server_key(server);
-      if (pass == 0 && is_down(key, net::clock::now())) continue;
+      if (pass == 0 && is_down(key)) continue;
       tried = true;
       if (allow_pooled) {
         if (auto c = take_idle(key, probe_idle))
@@ -117,9 +117,10 @@ void upstream_pool::clear() noexcept {
   idle_.clear();
 }
 
-bool upstream_pool::is_down(const std::string& key, net::clock::time_point now) const {
+bool upstream_pool::is_down(const std::string& key) const {
+  // The clock only for a server marked down: the usual case reads none.
   auto it = down_until_.find(key);
-  return it != down_until_.end() && now < it->second;
+  return it != down_until_.end() && net::clock::now() < it->second;
 }
 
 }  // namespace floodgate::proxy

@@ -72,7 +72,7 @@ class upstream_pool {
   connection_ptr take_idle(const std::string& key, bool probe);
   net::awaitable<std::pair<net::error_code, connection_ptr>> connect(
       const config::endpoint& server, std::string key, std::chrono::milliseconds timeout);
-  [[nodiscard]] bool is_down(const std::string& key, net::clock::time_point now) const;
+  [[nodiscard]] bool is_down(const std::string& key) const;
 
   net::executor ex_;
   options opts_;

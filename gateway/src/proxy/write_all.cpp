@@ -7,7 +7,7 @@
 namespace floodgate::proxy {
 
 net::awaitable<std::tuple<net::error_code, std::size_t>> write_all(
-    net::tcp_stream& stream, std::span<const boost::asio::const_buffer> buffers) {
+    net::tcp_stream& stream, std::span<const boost::asio::const_buffer> buffers, io_limit limit) {
   std::size_t sent = 0;
   std::array<boost::asio::const_buffer, net::tcp_stream::max_write_now_buffers> rest{};
   std::size_t rest_count = 0;
@@ -28,6 +28,7 @@ net::awaitable<std::tuple<net::error_code, std::size_t>> write_all(
     if (rest_count == 0) co_return std::tuple{net::error_code{}, sent};
     buffers = std::span<const boost::asio::const_buffer>(rest.data(), rest_count);
   }
+  stream.expires_at(limit.expiry());
   auto [ec, n] = co_await boost::asio::async_write(stream, buffers);
   co_return std::tuple{ec, sent + n};
 }

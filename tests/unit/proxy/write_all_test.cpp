@@ -50,10 +50,11 @@ TEST(write_all, writes_every_buffer_in_order) {
   const std::array<asio::const_buffer, 3> buffers{asio::buffer(parts[0]), asio::buffer(parts[1]),
                                                   asio::buffer(parts[2])};
   std::optional<std::tuple<net::error_code, std::size_t>> result;
-  asio::co_spawn(p.ioc, write_all(p.writer, buffers), [&](std::exception_ptr e, auto r) {
-    if (e) std::rethrow_exception(e);
-    result = r;
-  });
+  asio::co_spawn(p.ioc, write_all(p.writer, buffers, io_limit{}),
+                 [&](std::exception_ptr e, auto r) {
+                   if (e) std::rethrow_exception(e);
+                   result = r;
+                 });
   p.run();
   ASSERT_TRUE(result.has_value());
   const auto expected = parts[0] + parts[1] + parts[2];
@@ -72,10 +73,11 @@ TEST(write_all, finishes_what_the_socket_could_not_take_at_once) {
   const auto body = pattern(32 * 1024 * 1024);  // far beyond loopback's socket buffers
   const std::array<asio::const_buffer, 2> buffers{asio::buffer(head), asio::buffer(body)};
   std::optional<std::tuple<net::error_code, std::size_t>> result;
-  asio::co_spawn(p.ioc, write_all(p.writer, buffers), [&](std::exception_ptr e, auto r) {
-    if (e) std::rethrow_exception(e);
-    result = r;
-  });
+  asio::co_spawn(p.ioc, write_all(p.writer, buffers, io_limit{}),
+                 [&](std::exception_ptr e, auto r) {
+                   if (e) std::rethrow_exception(e);
+                   result = r;
+                 });
   // The writer cannot finish before anything is read.
   p.ioc.run_for(50ms);
   EXPECT_FALSE(result.has_value());
@@ -93,11 +95,37 @@ TEST(write_all, finishes_what_the_socket_could_not_take_at_once) {
     ASSERT_FALSE(ec) << ec.message();
     got.append(buf.data(), n);
   }
-  p.run();
+  // Not p.run(): the write's deadline (30 s) keeps the stream's timer armed after it.
+  for (int i = 0; i < 500 && !result; ++i) p.ioc.run_for(10ms);
   ASSERT_TRUE(result.has_value());
   EXPECT_FALSE(std::get<0>(*result));
   EXPECT_EQ(std::get<1>(*result), head.size() + body.size());
   EXPECT_TRUE(got == head + body);
+}
+
+// Verifies the limit governs the part the socket could not take: with a reader that
+// never reads, the write fails with beast's timeout once `per_op` has passed (the
+// deadline is set only then, so a write taken whole reads no clock).
+TEST(write_all, times_out_when_the_reader_stalls) {
+  connected_pair p;
+  const auto data = pattern(32 * 1024 * 1024);
+  std::optional<std::tuple<net::error_code, std::size_t>> result;
+  const auto start = net::clock::now();
+  net::clock::duration took{};
+  asio::co_spawn(p.ioc,
+                 write_all(p.writer, std::array{asio::buffer(data)},
+                           io_limit{net::clock::time_point::max(), 200ms}),
+                 [&](std::exception_ptr e, auto r) {
+                   if (e) std::rethrow_exception(e);
+                   result = r;
+                   took = net::clock::now() - start;
+                 });
+  p.run();
+  ASSERT_TRUE(result.has_value()) << "the write never timed out";
+  EXPECT_EQ(std::get<0>(*result), boost::beast::error::timeout);
+  EXPECT_LT(std::get<1>(*result), data.size());
+  EXPECT_GE(took, 200ms);
+  EXPECT_LT(took, 5s);
 }
 
 // Verifies a peer that is gone is an error (not a signal that kills the process).
@@ -108,7 +136,7 @@ TEST(write_all, reports_a_closed_peer) {
   std::this_thread::sleep_for(20ms);
   const auto data = pattern(1000);
   std::optional<std::tuple<net::error_code, std::size_t>> result;
-  asio::co_spawn(p.ioc, write_all(p.writer, std::array{asio::buffer(data)}),
+  asio::co_spawn(p.ioc, write_all(p.writer, std::array{asio::buffer(data)}, io_limit{}),
                  [&](std::exception_ptr e, auto r) {
                    if (e) std::rethrow_exception(e);
                    result = r;
