@@ -1,6 +1,10 @@
 // The in-process gateway (http::server + proxy) in front of real loopback
 // backends: what is forwarded, how, and to whom.
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+
 #include <map>
 #include <string>
 #include <thread>
@@ -126,6 +130,28 @@ TEST_F(forwarding, answers_pipelined_requests_in_order) {
   EXPECT_EQ(echo_item(second->body, "target"), "/echo?n=2");
   EXPECT_EQ(echo_item(third->body, "target"), "/echo?n=3");
   EXPECT_EQ(echo_item(third->body, "body_length"), "4");
+}
+
+// Verifies a client that half-closes after its request (as `nc -N` does) still gets the
+// whole response, and then the gateway's close at once rather than after the idle
+// timeout: the read for a next request sees the end of the stream even when the FIN
+// came with the request's bytes. (With the reverted drained-read rule of 627e184 it
+// waited for the idle timeout; docs/performance.md, "Reads that find nothing".)
+TEST_F(forwarding, half_closed_client_gets_its_response_and_the_close) {
+  http_connection c(gw.port());
+  // The request and the FIN in one segment (corked until the shutdown), sent while the
+  // gateway already waits for the request: they reach it in one epoll edge, the case
+  // that must not leave the read after the request waiting.
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  const int cork = 1;
+  ASSERT_EQ(setsockopt(c.native_handle(), IPPROTO_TCP, TCP_CORK, &cork, sizeof cork), 0);
+  c.send(format_request("GET", "/echo?half=1", gw.port()));
+  c.shutdown_send();
+  auto r = c.read_response();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200u);
+  EXPECT_EQ(echo_item(r->body, "target"), "/echo?half=1");
+  EXPECT_TRUE(c.wait_closed(std::chrono::seconds(2)));
 }
 
 // Verifies HEAD gets the header (with the length) and no body, and the
