@@ -13,6 +13,7 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <spawn.h>
+#include <sys/file.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -21,7 +22,9 @@ extern char** environ;
 
 namespace floodgate::test {
 
-std::uint16_t free_port() {
+namespace {
+
+std::uint16_t kernel_free_port() {
   int fd = ::socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
@@ -35,6 +38,40 @@ std::uint16_t free_port() {
   ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
   ::close(fd);
   return ntohs(addr.sin_port);
+}
+
+// Claims `port` for this process until it exits: an flock on a file named after the
+// port, shared by every test process of the machine. The descriptor is left open on
+// purpose (the kernel drops the lock when the process ends, however it ends).
+bool claim(std::uint16_t port) {
+  static const auto dir = [] {
+    auto d = std::filesystem::temp_directory_path() / "floodgate-test-ports";
+    std::error_code ec;
+    std::filesystem::create_directories(d, ec);
+    std::filesystem::permissions(
+        d, std::filesystem::perms::all | std::filesystem::perms::sticky_bit, ec);
+    return d;
+  }();
+  const auto path = dir / std::to_string(port);
+  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+  if (fd < 0) return true;  // cannot coordinate (read-only /tmp): take the kernel's word
+  if (::flock(fd, LOCK_EX | LOCK_NB) == 0) return true;
+  ::close(fd);
+  return false;
+}
+
+}  // namespace
+
+std::uint16_t free_port() {
+  // The port is released before the caller's server binds it, so two test processes
+  // may be handed the same one; floodgate binds with SO_REUSEPORT and would then
+  // silently share it with another test's gateway. Claimed ports are never handed
+  // out twice while their process lives.
+  for (int attempt = 0; attempt < 100; ++attempt) {
+    const auto port = kernel_free_port();
+    if (claim(port)) return port;
+  }
+  throw std::runtime_error("free_port: every port offered is claimed by another test");
 }
 
 bool wait_for_port(std::uint16_t port, std::chrono::milliseconds deadline) {

@@ -9,7 +9,8 @@
 
 namespace floodgate::test {
 
-/// A free TCP port on 127.0.0.1 (bound then released; good enough for tests).
+/// A free TCP port on 127.0.0.1 (bound then released), claimed for this process so
+/// that no other test process is handed it while this one runs.
 [[nodiscard]] std::uint16_t free_port();
 
 /// Polls until something accepts TCP connections on 127.0.0.1:port or the deadline passes.
