@@ -1,5 +1,9 @@
 #include "backend_server.hpp"
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+
 #include <algorithm>
 #include <atomic>
 #include <boost/asio/write.hpp>
@@ -264,6 +268,16 @@ asio::awaitable<void> serve(stream_t stream, std::shared_ptr<backend_server::cou
     }
     res.keep_alive(keep_alive);
     res.prepare_payload();
+    if (path == "/then-close") {
+      // A keep-alive response and the close in one segment (corked until the
+      // shutdown), as a server that silently ends a connection after a response.
+      const int cork = 1;
+      setsockopt(stream.socket().native_handle(), IPPROTO_TCP, TCP_CORK, &cork, sizeof cork);
+      co_await http::async_write(stream, res, token_t{});
+      boost::system::error_code ignored;
+      stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+      co_return;
+    }
     if (p.get().method() == http::verb::head) {
       http::response_serializer<http::string_body> sr{res};
       auto [wec, m] = co_await http::async_write_header(stream, sr);

@@ -26,6 +26,8 @@ namespace floodgate::test {
 ///                    "<count>"
 ///   /ws            WebSocket echo (text and binary) until the peer closes
 ///   /close         closes the connection without a response
+///   /then-close    200 "ok" without "Connection: close", and the close in the same
+///                    TCP segment
 ///   anything else  200 "ok"
 ///
 /// Thread safety: the counters may be read from any thread.

@@ -369,6 +369,31 @@ TEST(upstream_errors, discards_stale_pooled_connection) {
   EXPECT_EQ(r->header("X-Backend"), "second");
 }
 
+// Verifies a pooled connection whose server closed it together with its last
+// response (response and FIN in one segment: the read of the response, which leaves
+// the socket drained (proxy/drained_read.hpp), also took the close's only epoll edge)
+// costs no request: a replayable one is resent on a fresh connection when the write
+// or read on the dead one fails, a non-replayable one finds it closed by the pool's
+// probe. Each is answered at once, not after a timeout.
+TEST(upstream_errors, connection_closed_with_its_last_response_costs_no_request) {
+  backend_server b{"b"};
+  gateway_harness gw{make_config({b.port()})};
+  http_connection c(gw.port());
+  for (const bool replayable : {true, false}) {
+    SCOPED_TRACE(replayable ? "GET" : "POST with a body");
+    auto last = c.request("GET", "/then-close");
+    ASSERT_TRUE(last);
+    EXPECT_EQ(last->status, 200u);
+    EXPECT_EQ(last->body, "ok");
+    const auto start = std::chrono::steady_clock::now();
+    auto r = replayable ? c.request("GET", "/echo") : c.request("POST", "/echo", {}, "body");
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 200u);
+    EXPECT_EQ(echo_item(r->body, "method"), replayable ? "GET" : "POST");
+    EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(1000));
+  }
+}
+
 // Verifies a pooled connection on which the server wrote unasked (a 408 on an idle
 // keep-alive connection, then close) is not used, even for a replayable request,
 // once it has been idle long enough to be probed: the client gets the real answer.

@@ -15,35 +15,12 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/write.hpp>
 
+#include "connected_pair.hpp"
+
 namespace floodgate::net {
 namespace {
 
 using namespace std::chrono_literals;
-
-struct connected_pair {
-  asio::io_context ioc;
-  tcp_acceptor acceptor{ioc.get_executor(), tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0)};
-  timed_stream client{ioc.get_executor()};
-  std::optional<tcp_socket> server;
-
-  connected_pair() {
-    client.socket().connect(acceptor.local_endpoint());
-    server.emplace(acceptor.accept());
-  }
-
-  // Runs `body` as a coroutine to completion; returns how long it took.
-  template <typename Body>
-  clock::duration run(Body body) {
-    const auto start = clock::now();
-    // Stop when the body is done: a timer still armed must not hold the test.
-    asio::co_spawn(ioc, body(), [this](std::exception_ptr e) {
-      ioc.stop();
-      if (e) std::rethrow_exception(e);
-    });
-    ioc.run_for(5s);
-    return clock::now() - start;
-  }
-};
 
 awaitable<error_code> read_once(timed_stream& s) {
   std::array<char, 16> buf{};
