@@ -16,8 +16,9 @@
 // EPOLLRDHUP and so learns of a FIN that arrived together with the last bytes. Asio
 // registers no EPOLLRDHUP, so after such a read a close-delimited body, a truncated
 // one, or a half-closed client's next request would wait for an edge that never
-// comes (tried in 627e184, reverted; tests `timed_stream.close_right_after_the_last_
-// bytes_is_seen_at_once`, `forwarding.half_closed_client_gets_its_response_and_the_close`).
+// comes (tried in 627e184, reverted; pinned by the tests
+// timed_stream.close_right_after_the_last_bytes_is_seen_at_once and
+// forwarding.half_closed_client_gets_its_response_and_the_close).
 //
 // So here the reader says when a short read may count as drained: `finished` sees
 // the bytes that arrived and answers whether they are the whole of what the peer
