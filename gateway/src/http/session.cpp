@@ -13,6 +13,7 @@
 #include "http/error_status.hpp"
 #include "http/worker.hpp"
 #include "proxy/address_text.hpp"
+#include "proxy/drained_read.hpp"
 #include "proxy/error.hpp"
 #include "proxy/forward.hpp"
 #include "proxy/header_rewrite.hpp"
@@ -124,6 +125,7 @@ net::awaitable<void> session::run() {
     peer_ = boost::asio::ip::make_address_v4(boost::asio::ip::v4_mapped, peer_.to_v6());
   peer_text_ = proxy::address_text(peer_);  // once per connection, not per request
   stream_.socket().set_option(net::tcp::no_delay(true), ec);
+  net::enable_drain_reports(stream_.socket().native_handle());
   bool request_left_unread = false;
   for (bool first = true; !draining_; first = false) {
     request_parser parser;

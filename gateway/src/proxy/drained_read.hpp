@@ -1,36 +1,35 @@
 #pragma once
 
-// A socket read that can tell the reactor "nothing more is due on this socket".
+// Socket reads that know when the socket is drained, as NGINX's do.
 //
 // Asio starts every socket read with a speculative recv(2) and waits for epoll only
-// if that finds nothing. The read of an upstream response starts right after the
-// request went out, when the response cannot be there yet: one recv(2) answering
-// EAGAIN per proxied request (docs/performance.md, "Reads that find nothing").
+// if that finds nothing. A proxy's reads mostly find nothing: the client's next
+// request is read for right after its response went out, the upstream's response
+// right after its request went out. So each proxied request paid two recv(2) calls
+// answering EAGAIN (docs/performance.md, "Reads that find nothing").
 //
-// Asio has the mechanism to skip it: a read that reports `done_and_exhausted` makes
-// the reactor queue the next read on that socket without trying it
+// Asio has the mechanism to skip them: a read that reports `done_and_exhausted`
+// makes the reactor queue the next read on that socket without trying it
 // (epoll_reactor::start_op) until epoll reports the socket readable again
-// (descriptor_state::perform_io). Boost 1.81 reports it only for a read of 0 bytes.
+// (descriptor_state::perform_io); data that arrives later always raises a new edge,
+// since the reactor registers each socket edge-triggered once. Boost 1.81 reports it
+// only for a read of 0 bytes.
 //
-// NGINX reports it for every read shorter than its buffer, but it may: it registers
-// EPOLLRDHUP and so learns of a FIN that arrived together with the last bytes. Asio
-// registers no EPOLLRDHUP, so after such a read a close-delimited body, a truncated
-// one, or a half-closed client's next request would wait for an edge that never
-// comes (tried in 627e184, reverted; pinned by the tests
+// "Less than the buffer was read" is not enough to report it (627e184, reverted): the
+// read that returns the peer's last bytes can also take its FIN's only edge, and the
+// next read would then wait for an edge that never comes (a close-delimited body, a
+// client that half-closes after its request; pinned by the tests
 // timed_stream.close_right_after_the_last_bytes_is_seen_at_once and
-// forwarding.half_closed_client_gets_its_response_and_the_close).
-//
-// So here the reader says when a short read may count as drained: `finished` sees
-// the bytes that arrived and answers whether they are the whole of what the peer
-// owes before it is sent something new. For an upstream connection that is a whole
-// response of known length: the next read on that socket follows the next request,
-// and a FIN that came with the response only ends a connection the pool will either
-// probe (MSG_PEEK, unaffected by this) or find reset when it writes to it (an edge;
-// the request is replayed as on any stale connection). Data that arrives later
-// always raises a new edge: the reactor registers each socket edge-triggered once.
+// forwarding.half_closed_client_gets_its_response_and_the_close). NGINX learns of
+// that FIN from EPOLLRDHUP, which Asio does not register. The kernel also tells it
+// with each read when asked: with TCP_INQ set, recvmsg(2) returns the bytes still
+// queued as a control message, and a pending FIN counts as one (tcp_inq_hint).
+// So a read into a `drained_read_buffer` is one recvmsg(2), and it reports the
+// socket drained exactly when the kernel says nothing is left, not even a FIN: no
+// extra system call, and no guess. On a socket without TCP_INQ the control message
+// is absent and the read behaves as Boost's own.
 
 #include <cstddef>
-#include <string_view>
 
 #include <boost/asio/buffer.hpp>
 // socket_base first: the detail headers use it without including it.
@@ -42,34 +41,36 @@
 
 namespace floodgate::net {
 
-/// One buffer for a socket read. When the read returns fewer bytes than the buffer
-/// holds and `finished(context, bytes)` is true, the socket counts as drained: the
-/// next read on it waits for epoll instead of trying recv(2) first. `finished` runs
-/// inside the reactor, on the io_context's thread, before the read's handler.
+/// One buffer for a socket read that tells the reactor when the socket is drained
+/// (see above). timed_stream reads every single buffer through it.
 class drained_read_buffer : public boost::asio::mutable_buffer {
  public:
-  using finished_fn = bool (*)(void* context, std::string_view arrived);
-
-  drained_read_buffer(const boost::asio::mutable_buffer& b, finished_fn check,
-                      void* context) noexcept
-      : boost::asio::mutable_buffer(b), finished_(check), context_(context) {}
-
-  [[nodiscard]] bool finished(std::size_t arrived) const {
-    return finished_(context_, std::string_view(static_cast<const char*>(data()), arrived));
-  }
-
- private:
-  finished_fn finished_;
-  void* context_;
+  explicit drained_read_buffer(const boost::asio::mutable_buffer& b) noexcept
+      : boost::asio::mutable_buffer(b) {}
 };
+
+/// Asks the kernel to report with each read what is left on the socket (TCP_INQ), so
+/// that its reads through drained_read_buffer can tell a drained socket. False
+/// where the kernel does not offer it (reads then behave as Boost's own).
+bool enable_drain_reports(int socket) noexcept;
+
+enum class read_outcome { would_block, done, done_and_drained };
+
+/// One recvmsg(2) into `data` as Asio's non_blocking_recv1 does it (EINTR retried,
+/// 0 bytes of a stream = end of stream, errors in `ec`), and whether the kernel
+/// reported nothing left behind the bytes read.
+read_outcome receive_reporting_drain(int socket, void* data, std::size_t size, int flags,
+                                     boost::system::error_code& ec,
+                                     std::size_t& bytes_transferred) noexcept;
 
 }  // namespace floodgate::net
 
 namespace boost::asio::detail {
 
-// Boost 1.81's reactive_socket_recv_op_base for one buffer, with the reader's rule.
-// It mirrors that version's primary template (members, constructor, do_perform): a
-// new Boost must be checked against it before this assertion is moved.
+// Boost 1.81's reactive_socket_recv_op_base for one buffer, reading with
+// receive_reporting_drain. It mirrors that version's primary template (members,
+// constructor, do_perform): a new Boost must be checked against it before this
+// assertion is moved.
 static_assert(BOOST_VERSION / 100 == 1081, "drained_read.hpp mirrors Boost 1.81's Asio internals");
 
 template <>
@@ -86,17 +87,26 @@ class reactive_socket_recv_op_base<floodgate::net::drained_read_buffer> : public
         flags_(flags) {}
 
   static status do_perform(reactor_op* base) {
+    using floodgate::net::read_outcome;
     auto* o = static_cast<reactive_socket_recv_op_base*>(base);
-    const bool stream = (o->state_ & socket_ops::stream_oriented) != 0;
-    if (!socket_ops::non_blocking_recv1(o->socket_, o->buffer_.data(), o->buffer_.size(), o->flags_,
-                                        stream, o->ec_, o->bytes_transferred_))
-      return not_done;  // EAGAIN: the reactor waits for the socket
-    if (!stream) return done;
+    if ((o->state_ & socket_ops::stream_oriented) == 0) {  // not TCP: Boost's own read
+      return socket_ops::non_blocking_recv1(o->socket_, o->buffer_.data(), o->buffer_.size(),
+                                            o->flags_, false, o->ec_, o->bytes_transferred_)
+                 ? done
+                 : not_done;
+    }
+    switch (floodgate::net::receive_reporting_drain(o->socket_, o->buffer_.data(),
+                                                    o->buffer_.size(), o->flags_, o->ec_,
+                                                    o->bytes_transferred_)) {
+      case read_outcome::would_block:
+        return not_done;
+      case read_outcome::done_and_drained:
+        return done_and_exhausted;
+      case read_outcome::done:
+        break;
+    }
     // Boost's own rule: end of stream (and errors, which read 0 bytes).
-    if (o->bytes_transferred_ == 0) return done_and_exhausted;
-    if (o->bytes_transferred_ < o->buffer_.size() && o->buffer_.finished(o->bytes_transferred_))
-      return done_and_exhausted;
-    return done;
+    return o->bytes_transferred_ == 0 ? done_and_exhausted : done;
   }
 
  private:

@@ -9,7 +9,6 @@
 #include <boost/beast/core/string.hpp>
 #include <boost/beast/http/read.hpp>
 
-#include "proxy/drained_read.hpp"
 #include "proxy/error.hpp"
 #include "proxy/relay.hpp"
 #include "proxy/websocket_tunnel.hpp"
@@ -63,11 +62,6 @@ net::awaitable<sent_request> send_request(downstream& d, upstream_connection& c,
                          !had_body && c.reused && stale_connection_error(r.ec)};
 }
 
-// drained_read_buffer's `finished` for the first read of a response.
-bool arrived_whole(void* response, std::string_view first_bytes) {
-  return static_cast<upstream_response*>(response)->arrived_whole(first_bytes);
-}
-
 struct read_response {
   net::error_code ec;
   bool replayable_failure = false;
@@ -87,11 +81,8 @@ net::awaitable<read_response> read_response_header(std::optional<upstream_respon
                static_cast<std::uint32_t>(max_response_header_bytes));
     c.stream.expires_at(deadline);
     if (c.buffer.size() == 0) {
-      // A response that arrives whole leaves the socket drained: the next response's
-      // read (after the next request) waits for epoll without a recv(2) first.
-      auto [ec, n] = co_await c.stream.async_read_some(net::drained_read_buffer(
-          c.buffer.prepare(boost::beast::read_size(c.buffer, max_response_header_bytes)),
-          &arrived_whole, &*rp));
+      auto [ec, n] = co_await c.stream.async_read_some(
+          c.buffer.prepare(boost::beast::read_size(c.buffer, max_response_header_bytes)));
       c.buffer.commit(n);
       if (ec) {
         co_return read_response{upstream_error(ec),

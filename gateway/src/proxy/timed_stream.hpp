@@ -15,6 +15,7 @@
 #include <chrono>
 #include <memory>
 #include <span>
+#include <type_traits>
 #include <utility>
 
 #include <boost/asio/associator.hpp>
@@ -26,6 +27,7 @@
 #include <boost/beast/core/error.hpp>
 
 #include "proxy/async.hpp"
+#include "proxy/drained_read.hpp"
 
 namespace floodgate::net {
 
@@ -56,10 +58,19 @@ class timed_stream {
   /// Cancels the pending operations (they complete with operation_aborted).
   void cancel();
 
+  /// A read into one buffer goes through drained_read_buffer: once the kernel says
+  /// the socket is drained, the next read waits for epoll instead of trying recv(2)
+  /// first (drained_read.hpp; needs enable_drain_reports() on the socket).
   template <typename MutableBufferSequence, typename Token = token>
   auto async_read_some(const MutableBufferSequence& buffers, Token&& t = {}) {
-    return start<void(error_code, std::size_t)>(
-        t, [this, buffers](auto h) { socket_.async_read_some(buffers, std::move(h)); });
+    return start<void(error_code, std::size_t)>(t, [this, buffers](auto h) {
+      if constexpr (std::is_convertible_v<const MutableBufferSequence&,
+                                          boost::asio::mutable_buffer>) {
+        socket_.async_read_some(drained_read_buffer{buffers}, std::move(h));
+      } else {
+        socket_.async_read_some(buffers, std::move(h));
+      }
+    });
   }
 
   template <typename ConstBufferSequence, typename Token = token>

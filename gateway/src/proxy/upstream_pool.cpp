@@ -4,6 +4,7 @@
 
 #include <sys/socket.h>
 
+#include "proxy/drained_read.hpp"
 #include "proxy/error.hpp"
 
 namespace floodgate::proxy {
@@ -75,6 +76,7 @@ net::awaitable<std::pair<net::error_code, connection_ptr>> upstream_pool::connec
   auto [ec, ep] = co_await c->stream.async_connect(addresses);
   if (ec) co_return std::pair{ec, connection_ptr{}};
   c->stream.socket().set_option(net::tcp::no_delay(true), ec);
+  net::enable_drain_reports(c->stream.socket().native_handle());
   co_return std::pair{net::error_code{}, std::move(c)};
 }
 

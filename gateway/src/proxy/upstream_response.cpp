@@ -15,17 +15,11 @@ upstream_response::upstream_response(std::string& head, bool websocket_request, 
       header_limit_(header_limit) {}
 
 std::size_t upstream_response::parse_simple(std::string_view buffered) {
-  if (simple_.size != 0) return simple_.size;  // parsed as the bytes arrived
   auto r = parse_simple_response_head(buffered, head_);
   if (!r) return 0;
   simple_ = *r;
   remaining_ = head_request_ ? 0 : r->content_length;
   return r->size;
-}
-
-bool upstream_response::arrived_whole(std::string_view first_bytes) {
-  const auto used = parse_simple(first_bytes);
-  return used != 0 && used + remaining_ == first_bytes.size();
 }
 
 upstream_response_parser& upstream_response::parser() {

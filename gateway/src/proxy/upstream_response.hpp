@@ -30,12 +30,6 @@ class upstream_response {
   /// common form; returns the bytes it used, 0 when the head is left to parser().
   std::size_t parse_simple(std::string_view buffered);
 
-  /// For the first bytes of the response as they arrive (drained_read_buffer's
-  /// `finished`): parses them as parse_simple() does and says whether they are the
-  /// whole response, head and all of its body. The parse is kept: parse_simple() then
-  /// returns it without parsing the same bytes again.
-  bool arrived_whole(std::string_view first_bytes);
-
   /// Beast's parser for this response, made on first use (the head written by a
   /// declined parse_simple() is cleared).
   upstream_response_parser& parser();

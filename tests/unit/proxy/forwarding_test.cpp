@@ -370,10 +370,10 @@ TEST(upstream_errors, discards_stale_pooled_connection) {
 }
 
 // Verifies a pooled connection whose server closed it together with its last
-// response (response and FIN in one segment: the read of the response, which leaves
-// the socket drained (proxy/drained_read.hpp), also took the close's only epoll edge)
-// costs no request: a replayable one is resent on a fresh connection when the write
-// or read on the dead one fails, a non-replayable one finds it closed by the pool's
+// response (response and FIN in one segment, taken by one read: the kernel reports
+// the FIN as still queued, so the socket is not taken for drained, drained_read.hpp)
+// costs no request: a replayable one is resent on a fresh connection when the read
+// on the dead one sees the close, a non-replayable one finds it closed by the pool's
 // probe. Each is answered at once, not after a timeout.
 TEST(upstream_errors, connection_closed_with_its_last_response_costs_no_request) {
   backend_server b{"b"};
