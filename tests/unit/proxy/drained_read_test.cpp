@@ -14,20 +14,28 @@
 
 #include <array>
 #include <atomic>
+#include <cerrno>
 #include <chrono>
 #include <cstddef>
 #include <string_view>
+#include <thread>
 
 #include <gtest/gtest.h>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/write.hpp>
 
+#include "backend_server.hpp"
 #include "connected_pair.hpp"
+#include "gateway_harness.hpp"
+#include "http_client.hpp"
 
 namespace {
 
 std::atomic<int> watched_fd{-1};
 std::atomic<int> watched_reads{0};
+// Reads through drained_read_buffer (recvmsg with a control buffer) anywhere in the
+// process that found nothing (EAGAIN).
+std::atomic<int> drained_reads_finding_nothing{0};
 
 }  // namespace
 
@@ -35,7 +43,10 @@ std::atomic<int> watched_reads{0};
 // made on the watched socket; the call itself is the system call, unchanged.
 extern "C" ssize_t recvmsg(int fd, msghdr* msg, int flags) {
   if (fd == watched_fd.load()) watched_reads.fetch_add(1);
-  return syscall(SYS_recvmsg, fd, msg, flags);
+  const auto n = syscall(SYS_recvmsg, fd, msg, flags);
+  if (n < 0 && errno == EAGAIN && msg->msg_control != nullptr)
+    drained_reads_finding_nothing.fetch_add(1);
+  return n;
 }
 extern "C" ssize_t recv(int fd, void* buf, size_t n, int flags) {
   if (fd == watched_fd.load()) watched_reads.fetch_add(1);
@@ -201,3 +212,28 @@ TEST(drained_read, a_later_close_after_a_drained_read_is_reported) {
 
 }  // namespace
 }  // namespace floodgate::net
+
+namespace floodgate::test {
+namespace {
+
+// Verifies the gateway sets drain reports on both of its sockets (the session's and
+// the upstream pool's): proxied requests on a warm keep-alive connection make no read
+// that finds nothing, neither for the client's next request nor for the upstream's
+// response. Without TCP_INQ on either side each request makes one such read there.
+TEST(drained_read, proxied_requests_make_no_read_that_finds_nothing) {
+  backend_server backend{"b"};
+  gateway_harness gw{make_config({backend.port()})};
+  http_connection c(gw.port());
+  ASSERT_TRUE(c.request("GET", "/echo"));  // connects both sides: their first reads may try
+  const int before = drained_reads_finding_nothing.load();
+  for (int i = 0; i < 20; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));  // the gateway waits idle
+    auto r = c.request("GET", "/echo");
+    ASSERT_TRUE(r) << i;
+    EXPECT_EQ(r->status, 200u);
+  }
+  EXPECT_EQ(drained_reads_finding_nothing.load() - before, 0);
+}
+
+}  // namespace
+}  // namespace floodgate::test
