@@ -57,9 +57,9 @@ local function read_reply(sock)
 end
 
 -- floodgate's key format for a route of one limit that is not a sliding window
--- (the benchmark's): <prefix>{<route>:<client>}:<algorithm id>:v3
+-- (the benchmark's): <prefix>{<route>:<client>}:<algorithm id>-<limit>-<window_ms>:v4
 local function evalsha(sock, key, algo, limit, window_ms)
-  local keys = 'bench:{' .. key .. '}:' .. algo .. ':v3'
+  local keys = 'bench:{' .. key .. '}:' .. algo .. '-' .. limit .. '-' .. window_ms .. ':v4'
   local ok, err = sock:send(command({ 'EVALSHA', sha, 1, keys, '', algo, limit, window_ms }))
   if not ok then return nil, err end
   return read_reply(sock)

@@ -2,9 +2,13 @@
 // rate-limit headers, 429s and shadow mode, over sockets.
 #include <gtest/gtest.h>
 
+#include <boost/beast/core/string.hpp>
+
+#include <algorithm>
 #include <fstream>
 #include <thread>
 
+#include "backend_server.hpp"
 #include "gateway_fixture.hpp"
 #include "http_client.hpp"
 
@@ -252,6 +256,56 @@ TEST_F(gateway_limits, shadow_and_unlimited) {
       2.0);
   EXPECT_EQ(metric_value(metrics, R"(floodgate_requests_total{route="free",decision="unlimited"})"),
             1.0);
+}
+
+// Verifies a limited route's response carries one set of rate-limit fields, the
+// gateway's: the upstream's own are replaced (on both the fast and Beast's parsing
+// paths), its other fields and Retry-After kept. A route without limits passes the
+// upstream's through.
+TEST_F(gateway_limits, the_gateway_replaces_the_upstreams_rate_limit_fields) {
+  test::backend_server own("own");
+  gateway gw(base_yaml + R"(routes:
+  - name: limited
+    path: /own-limits
+    methods: [GET]
+    limits:
+      - {algorithm: token_bucket, limit: 50, window: 1m}
+    upstream: backend
+  - name: free
+    path: /
+    upstream: backend
+)",
+             own.port());
+  const std::vector<std::string> names{"X-RateLimit-Limit", "X-RateLimit-Remaining",
+                                       "X-RateLimit-Reset", "X-RateLimit-Strategy",
+                                       "RateLimit-Policy",  "RateLimit"};
+  const auto count = [](const test::http_response& r, std::string_view name) {
+    return std::count_if(r.headers.begin(), r.headers.end(),
+                         [&](const auto& h) { return boost::beast::iequals(h.first, name); });
+  };
+  test::http_connection c(gw.port());
+  for (const std::string query : {"", "?chunked=1"}) {
+    SCOPED_TRACE("limited" + query);
+    const auto r = c.request("GET", "/own-limits" + query);
+    ASSERT_TRUE(r.has_value());
+    ASSERT_EQ(r->status, 200u);
+    EXPECT_EQ(r->body, "own");
+    for (const auto& name : names) EXPECT_EQ(count(*r, name), 1) << name;
+    EXPECT_EQ(r->header("X-RateLimit-Limit"), "50");
+    EXPECT_EQ(r->header("X-RateLimit-Strategy"), "token_bucket");
+    EXPECT_EQ(r->header("RateLimit-Policy"), R"("limited-0";q=50;w=60)");
+    EXPECT_EQ(r->header("Retry-After"), "7");
+    EXPECT_EQ(r->header("X-Other"), "kept");
+  }
+  for (const std::string query : {"", "?chunked=1"}) {
+    SCOPED_TRACE("free" + query);
+    const auto r = c.request("POST", "/own-limits" + query, {}, "x");
+    ASSERT_TRUE(r.has_value());
+    ASSERT_EQ(r->status, 200u);
+    for (const auto& name : names) EXPECT_EQ(count(*r, name), 1) << name;
+    EXPECT_EQ(r->header("X-RateLimit-Limit"), "1000");
+    EXPECT_EQ(r->header("RateLimit"), R"("up";r=999;t=1)");
+  }
 }
 
 // Verifies that a strict route cannot be walked around by spelling its path another way

@@ -259,6 +259,19 @@ asio::awaitable<void> serve(stream_t stream, std::shared_ptr<backend_server::cou
       t.expires_after(std::chrono::milliseconds(query_number(target, "ms", 1000)));
       co_await t.async_wait(token_t{});
       res.body() = "slow";
+    } else if (path == "/own-limits") {
+      // A backend that sends rate-limit fields of its own (and a Retry-After);
+      // ?chunked=1 makes the head one the gateway leaves to Beast's parser.
+      res.set("X-RateLimit-Limit", "1000");
+      res.set("X-RateLimit-Remaining", "999");
+      res.set("X-RateLimit-Reset", "1");
+      res.set("X-RateLimit-Strategy", "upstream");
+      res.set("RateLimit-Policy", "\"up\";q=1000;w=1");
+      res.set("RateLimit", "\"up\";r=999;t=1");
+      res.set(http::field::retry_after, "7");
+      res.set("X-Other", "kept");
+      res.body() = "own";
+      res.chunked(query_number(target, "chunked", 0) != 0);
     } else if (path == "/bytes") {
       res.body() = pattern_bytes(query_number(target, "n", 1024));
     } else if (path == "/sink") {
@@ -267,7 +280,7 @@ asio::awaitable<void> serve(stream_t stream, std::shared_ptr<backend_server::cou
       res.body() = "ok";
     }
     res.keep_alive(keep_alive);
-    res.prepare_payload();
+    if (!res.chunked()) res.prepare_payload();
     if (path == "/then-close") {
       // A keep-alive response and the close in one segment (corked until the
       // shutdown), as a server that silently ends a connection after a response.

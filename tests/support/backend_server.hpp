@@ -26,6 +26,8 @@ namespace floodgate::test {
 ///                    "<count>"
 ///   /ws            WebSocket echo (text and binary) until the peer closes
 ///   /close         closes the connection without a response
+///   /own-limits?chunked=0|1  200 "own" with X-RateLimit-Limit/-Remaining/-Reset/
+///                    -Strategy, RateLimit-Policy, RateLimit, Retry-After: 7, X-Other
 ///   /then-close    200 "ok" without "Connection: close", and the close in the same
 ///                    TCP segment
 ///   anything else  200 "ok"

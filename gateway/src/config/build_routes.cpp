@@ -6,6 +6,7 @@
 #include <floodgate/limit/limit_spec.hpp>
 
 #include "config/build.hpp"
+#include "config/duration.hpp"
 #include "config/schema.hpp"
 #include "text/route_path.hpp"
 
@@ -39,6 +40,23 @@ std::string valid_algorithms() {
     list += limit::to_string(static_cast<limit::algorithm>(a));
   }
   return list;
+}
+
+// Why the stores cannot evaluate `spec` exactly (limit::is_supported is false).
+std::string unsupported_limit_reason(const limit::limit_spec& spec) {
+  const auto window_us = static_cast<std::uint64_t>(spec.window.count()) * 1000;
+  if (window_us == 0) return "window must be at least 1ms";
+  constexpr std::uint64_t max_exact = std::uint64_t{1} << 53;
+  const std::uint64_t most = max_exact / window_us;
+  if (spec.limit > most) {
+    return "limit " + std::to_string(spec.limit) +
+           " is too large for this window: limit x window " +
+           "must stay within 2^53 microseconds to be counted exactly, so at most " +
+           std::to_string(most) + " per " + format_duration(spec.window) +
+           " (use a shorter window with a proportionally smaller limit)";
+  }
+  return "limit " + std::to_string(spec.limit) + " is too large for " +
+         std::string(limit::to_string(spec.algo)) + " (at most 4294967295)";
 }
 
 std::optional<limit::limit_spec> read_limit(reader& r, const field& f) {
@@ -75,6 +93,10 @@ std::optional<limit::limit_spec> read_limit(reader& r, const field& f) {
     complete = false;
   }
   if (!complete) return std::nullopt;
+  if (!limit::is_supported(spec)) {
+    r.report(f, unsupported_limit_reason(spec));
+    return std::nullopt;
+  }
   return spec;
 }
 

@@ -33,7 +33,8 @@ void limiter::do_decide(std::string_view key, std::span<const limit_spec> limits
     detail::post_completion(std::move(handler), decision_result{decision::unlimited, {}, {}});
     return;
   }
-  if (!breaker_.try_acquire()) {
+  const permit granted = breaker_.try_acquire();
+  if (granted == permit::refused) {
     detail::post_completion(std::move(handler),
                             unavailable(mode, make_error_code(errc::circuit_open)));
     return;
@@ -43,9 +44,9 @@ void limiter::do_decide(std::string_view key, std::span<const limit_spec> limits
   auto ex = boost::asio::get_associated_executor(handler);
   store_->async_check(
       key, limits,
-      boost::asio::bind_executor(ex, [this, mode, shadow, h = std::move(handler)](
+      boost::asio::bind_executor(ex, [this, mode, shadow, granted, h = std::move(handler)](
                                          boost::system::error_code ec, verdict v) mutable {
-        std::move(h)(conclude(ec, std::move(v), mode, shadow));
+        std::move(h)(conclude(ec, std::move(v), mode, shadow, granted));
       }));
 }
 
@@ -57,22 +58,28 @@ std::optional<decision_result> limiter::try_decide_now(std::string_view key,
   if (breaker_.state() != circuit_state::closed) return std::nullopt;
   auto r = store_->try_check_now(key, limits);
   if (!r) return std::nullopt;
-  return conclude(r->ec, std::move(r->v), mode, shadow);
+  return conclude(r->ec, std::move(r->v), mode, shadow, permit::call);
 }
 
 decision_result limiter::conclude(boost::system::error_code ec, verdict v, failure_mode mode,
-                                  bool shadow) {
+                                  bool shadow, permit granted) {
   if (ec == errc::invalid_limit) {
     // A configuration problem, not an unhealthy store: the store answered.
-    breaker_.on_success();
+    breaker_.on_success(granted);
     return unavailable(mode, ec);
   }
   if (ec) {
-    breaker_.on_failure();
+    breaker_.on_failure(granted);
     store_errors_.fetch_add(1, std::memory_order_relaxed);
     return unavailable(mode, ec);
   }
-  breaker_.on_success();
+  // A remembered denial says nothing about the store's health: it must neither
+  // reset the failure count of an outage nor close a half-open circuit.
+  if (v.from_cache) {
+    breaker_.on_unanswered(granted);
+  } else {
+    breaker_.on_success(granted);
+  }
   decision_result r;
   r.what = v.allowed ? decision::allowed : (shadow ? decision::shadow_blocked : decision::blocked);
   r.detail = std::move(v);

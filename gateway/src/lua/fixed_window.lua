@@ -9,7 +9,7 @@ local function fixed_window(slot, L, W, t)
   local allowed = n < L
   if allowed then n = n + 1 end
   local reset = ws + W - t
-  return allowed, L - n, reset, allowed and 0 or reset, function()
+  return allowed, math.max(0, L - n), reset, allowed and 0 or reset, function()
     return struct.pack('<dd', ws, n), reset
   end
 end

@@ -5,7 +5,9 @@ local function gcra(slot, L, W, t)
   local C = L * W
   local D = 0 -- (max(TAT, t) - t) * L
   local tat, frac = load_state(slot, '<dd')
-  if tat and tat >= t then D = (tat - t) * L + frac end
+  -- A TAT more than 2W ahead (Redis's clock stepped back) counts as 2W, as in the
+  -- C++ twin: the client waits at most about a window longer, never forever.
+  if tat and tat >= t then D = math.min(tat - t, 2 * W) * L + frac end
   local D2 = D + W
   local allowed = D2 <= C
   local retry = 0
@@ -15,7 +17,7 @@ local function gcra(slot, L, W, t)
     retry = cdiv(D2 - C, L)
   end
   local reset = cdiv(D, L)
-  return allowed, idiv(C - D, W), reset, retry, function()
+  return allowed, idiv(math.max(0, C - D), W), reset, retry, function()
     local whole = idiv(D, L)
     return struct.pack('<dd', t + whole, D - whole * L), reset
   end

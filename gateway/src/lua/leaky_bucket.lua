@@ -17,7 +17,7 @@ local function leaky_bucket(slot, L, W, t)
     retry = cdiv(v + W - C, L)
   end
   local reset = cdiv(v, L)
-  return allowed, idiv(C - v, W), reset, retry, function()
+  return allowed, idiv(math.max(0, C - v), W), reset, retry, function()
     return struct.pack('<dd', v, t), reset
   end
 end

@@ -17,7 +17,7 @@ local function sliding_window(key, L, W, t)
     reset = tonumber(newest[2]) + W - t
   end
   local before = n - (allowed and 1 or 0)
-  return allowed, L - n, reset, retry, function()
+  return allowed, math.max(0, L - n), reset, retry, function()
     -- the count makes the member unique among requests in the same µs
     redis.call('ZADD', key, t, int(t) .. ':' .. before)
     redis.call('PEXPIRE', key, ttl_ms(W))

@@ -74,11 +74,11 @@ struct read_response {
 net::awaitable<read_response> read_response_header(std::optional<upstream_response>& rp,
                                                    std::string& response_head,
                                                    upstream_connection& c, bool head,
-                                                   bool websocket,
+                                                   bool websocket, bool drop_rate_limit_fields,
                                                    net::clock::time_point deadline) {
   for (;;) {
     rp.emplace(response_head, websocket, head,
-               static_cast<std::uint32_t>(max_response_header_bytes));
+               static_cast<std::uint32_t>(max_response_header_bytes), drop_rate_limit_fields);
     c.stream.expires_at(deadline);
     if (c.buffer.size() == 0) {
       auto [ec, n] = co_await c.stream.async_read_some(
@@ -154,7 +154,8 @@ net::awaitable<forward_result> forward(upstream_pool& pool, downstream d,
     }
     // The whole response must arrive within `timeout` of the request being sent.
     const auto deadline = net::clock::now() + up.timeout;
-    auto got = co_await read_response_header(rp, d.response_head, *conn, head, websocket, deadline);
+    auto got = co_await read_response_header(rp, d.response_head, *conn, head, websocket,
+                                             !extra.empty(), deadline);
     if (got.ec) {
       if (got.replayable_failure && replayable && attempt == 0) continue;
       result.ec = got.ec;

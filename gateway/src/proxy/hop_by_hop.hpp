@@ -28,6 +28,28 @@ namespace floodgate::proxy {
   }
 }
 
+/// The rate-limit fields the gateway writes itself (X-RateLimit-Limit/-Remaining/
+/// -Reset/-Strategy, RateLimit, RateLimit-Policy). On a route that sends its own,
+/// an upstream's fields of these names are dropped, as Kong replaces them: two sets
+/// from two layers would tell a client two different things about one request.
+[[nodiscard]] inline bool rate_limit_field(std::string_view name) noexcept {
+  using boost::beast::iequals;
+  switch (name.size()) {  // one comparison for almost every other field
+    case 9:
+      return iequals(name, "ratelimit");
+    case 16:
+      return iequals(name, "ratelimit-policy");
+    case 17:
+      return iequals(name, "x-ratelimit-limit") || iequals(name, "x-ratelimit-reset");
+    case 20:
+      return iequals(name, "x-ratelimit-strategy");
+    case 21:
+      return iequals(name, "x-ratelimit-remaining");
+    default:
+      return false;
+  }
+}
+
 /// True when a token of Connection names a field to drop. Connection's own options
 /// are not field names, and it may never strip the framing or Host: the proxy
 /// relies on them (a peer could otherwise desynchronise the two connections).

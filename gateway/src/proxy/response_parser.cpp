@@ -31,8 +31,11 @@ void append_to_list(std::string& list, std::string_view value) {
 
 }  // namespace
 
-upstream_response_parser::upstream_response_parser(std::string& head, bool websocket_request)
-    : head_(head), websocket_request_(websocket_request) {
+upstream_response_parser::upstream_response_parser(std::string& head, bool websocket_request,
+                                                   bool drop_rate_limit_fields)
+    : head_(head),
+      websocket_request_(websocket_request),
+      drop_rate_limit_fields_(drop_rate_limit_fields) {
   head_.clear();
 }
 
@@ -61,6 +64,7 @@ void upstream_response_parser::on_field_impl(field name, boost::beast::string_vi
   // writer adds Connection: Upgrade itself).
   const bool kept_upgrade = name == field::upgrade && websocket_request_ && status_ == 101;
   if (hop_by_hop(name) && !kept_upgrade) return;
+  if (drop_rate_limit_fields_ && rate_limit_field(view(name_string))) return;
   lines_.push_back(
       {static_cast<std::uint32_t>(head_.size()), static_cast<std::uint32_t>(name_string.size())});
   append_header_line(head_, view(name_string), view(value));

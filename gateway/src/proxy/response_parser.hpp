@@ -31,8 +31,10 @@ namespace beast_http = boost::beast::http;
 /// body().size bytes per put(), need_buffer when that space is full.
 class upstream_response_parser final : public beast_http::basic_parser<false> {
  public:
-  /// `head` is cleared and receives the status line and fields.
-  upstream_response_parser(std::string& head, bool websocket_request);
+  /// `head` is cleared and receives the status line and fields; the upstream's
+  /// rate-limit fields are left out when `drop_rate_limit_fields` (rate_limit_field()).
+  upstream_response_parser(std::string& head, bool websocket_request,
+                           bool drop_rate_limit_fields = false);
 
   /// The status code (valid once the header is done).
   [[nodiscard]] unsigned status() const noexcept { return status_; }
@@ -71,6 +73,7 @@ class upstream_response_parser final : public beast_http::basic_parser<false> {
 
   std::string& head_;
   bool websocket_request_;
+  bool drop_rate_limit_fields_;
   unsigned status_ = 0;
   std::string transfer_encoding_;
   std::string connection_;  // every Connection value, comma-separated

@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "proxy/header_block.hpp"
+#include "proxy/hop_by_hop.hpp"
 #include "text/ascii.hpp"
 
 namespace floodgate::proxy {
@@ -140,7 +141,8 @@ std::optional<std::uint64_t> parse_length(std::string_view v) noexcept {
 }  // namespace
 
 std::optional<simple_response_head> parse_simple_response_head(std::string_view bytes,
-                                                               std::string& head) {
+                                                               std::string& head,
+                                                               bool drop_rate_limit_fields) {
   constexpr std::string_view version = "HTTP/1.1 ";
   if (bytes.size() > max_simple_head) bytes = bytes.substr(0, max_simple_head);
   if (bytes.size() < version.size() + 4 || bytes.substr(0, version.size()) != version)
@@ -197,7 +199,7 @@ std::optional<simple_response_head> parse_simple_response_head(std::string_view 
     bool forwarded = false;
     switch (classify(name)) {
       case field_kind::forwarded:
-        forwarded = true;
+        forwarded = !drop_rate_limit_fields || !rate_limit_field(name);
         break;
       case field_kind::dropped:
         break;

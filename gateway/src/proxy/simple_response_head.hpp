@@ -22,7 +22,8 @@ struct simple_response_head {
 /// no Transfer-Encoding, Upgrade or Proxy-Connection, Connection (if any) exactly
 /// "keep-alive" or "close", no obs-fold, every byte valid for its place. Writes the
 /// downstream status line and the forwarded fields into `head` as
-/// upstream_response_parser does (the same hop-by-hop fields dropped).
+/// upstream_response_parser does (the same hop-by-hop fields dropped, and the
+/// upstream's rate-limit fields when `drop_rate_limit_fields`).
 ///
 /// Anything else, including a head not yet complete, returns nullopt without
 /// judging it: the caller clears `head` and gives the same bytes to Beast's parser,
@@ -30,7 +31,7 @@ struct simple_response_head {
 /// ever accepts a subset of what Beast accepts, with the same meaning; it exists
 /// because Beast's parser costs about 350 instructions per field (a byte-at-a-time
 /// scan and a field-table lookup per name), about a seventh of a proxied request.
-[[nodiscard]] std::optional<simple_response_head> parse_simple_response_head(std::string_view bytes,
-                                                                             std::string& head);
+[[nodiscard]] std::optional<simple_response_head> parse_simple_response_head(
+    std::string_view bytes, std::string& head, bool drop_rate_limit_fields = false);
 
 }  // namespace floodgate::proxy

@@ -8,14 +8,15 @@
 namespace floodgate::proxy {
 
 upstream_response::upstream_response(std::string& head, bool websocket_request, bool head_request,
-                                     std::uint32_t header_limit)
+                                     std::uint32_t header_limit, bool drop_rate_limit_fields)
     : head_(head),
       websocket_request_(websocket_request),
       head_request_(head_request),
-      header_limit_(header_limit) {}
+      header_limit_(header_limit),
+      drop_rate_limit_fields_(drop_rate_limit_fields) {}
 
 std::size_t upstream_response::parse_simple(std::string_view buffered) {
-  auto r = parse_simple_response_head(buffered, head_);
+  auto r = parse_simple_response_head(buffered, head_, drop_rate_limit_fields_);
   if (!r) return 0;
   simple_ = *r;
   remaining_ = head_request_ ? 0 : r->content_length;
@@ -24,8 +25,8 @@ std::size_t upstream_response::parse_simple(std::string_view buffered) {
 
 upstream_response_parser& upstream_response::parser() {
   if (!parser_) {
-    parser_.emplace(head_, websocket_request_);  // clears head_
-    parser_->body_limit(boost::none);            // the upstream is trusted with its own sizes
+    parser_.emplace(head_, websocket_request_, drop_rate_limit_fields_);  // clears head_
+    parser_->body_limit(boost::none);  // the upstream is trusted with its own sizes
     parser_->header_limit(header_limit_);
     if (head_request_) parser_->skip(true);
   }

@@ -23,8 +23,9 @@ class upstream_response {
  public:
   /// `head` receives the downstream status line and fields (see
   /// upstream_response_parser). `head_request`: the response has no body.
+  /// `drop_rate_limit_fields`: the gateway sends its own (rate_limit_field()).
   upstream_response(std::string& head, bool websocket_request, bool head_request,
-                    std::uint32_t header_limit);
+                    std::uint32_t header_limit, bool drop_rate_limit_fields = false);
 
   /// Parses the head at the start of `buffered` when it is complete and of the
   /// common form; returns the bytes it used, 0 when the head is left to parser().
@@ -53,6 +54,7 @@ class upstream_response {
   bool websocket_request_;
   bool head_request_;
   std::uint32_t header_limit_;
+  bool drop_rate_limit_fields_;
   std::optional<upstream_response_parser> parser_;
   simple_response_head simple_;
   std::uint64_t remaining_ = 0;  // body bytes still to come on the simple path

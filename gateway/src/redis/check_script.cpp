@@ -62,15 +62,6 @@ std::size_t escaped_size(std::string_view key) {
          2 * static_cast<std::size_t>(std::count_if(key.begin(), key.end(), needs_escape));
 }
 
-std::size_t decimal_digits(std::size_t n) {
-  std::size_t d = 1;
-  while (n >= 10) {
-    n /= 10;
-    ++d;
-  }
-  return d;
-}
-
 void append_escaped(std::string& out, std::string_view key) {
   // Runs without a special character are appended whole: client keys rarely
   // contain one, and a character-by-character copy cost ~0.5k instructions per key.
@@ -102,67 +93,73 @@ std::string_view check_script() {
 namespace {
 
 // The state's format, last in every key. v1 kept a hash per limit, v2 a packed
-// string per limit (and the sliding window's sorted set, unchanged since), v3 one
-// packed string for all the limits of a route. A gateway of one version never reads
-// a string key of another (GET on a hash is a WRONGTYPE error, which would open the
-// circuit; a string of another layout would be misread): an upgrade starts every
-// limit afresh instead.
-constexpr std::string_view packed_format_suffix = ":v3";
-constexpr std::string_view sliding_window_suffix = ":sliding_window:v2";
-
-std::size_t tagged_size(std::string_view prefix, std::string_view key) {
-  return prefix.size() + 1 + escaped_size(key) + 2;  // prefix{key}:
-}
+// string per limit, v3 one packed string for all the limits of a route named by
+// their algorithms only; v4 names each limit's count and window too. A gateway of
+// one version never reads a string key of another (GET on a hash is a WRONGTYPE
+// error, which would open the circuit; a string of another layout would be
+// misread): an upgrade starts every limit afresh instead.
+constexpr std::string_view packed_format_suffix = ":v4";
+constexpr std::string_view sliding_window_suffix = ":sliding_window:v3";
 
 void append_tagged(std::string& out, std::string_view prefix, std::string_view key) {
   out.append(prefix);
   out += '{';
   append_escaped(out, key);
-  out += "}:";
-}
-
-char algorithm_digit(limit::algorithm algo) {
-  return static_cast<char>('0' + static_cast<int>(algo));
+  out += '}';
 }
 
 bool is_sliding_window(const limit::limit_spec& l) {
   return l.algo == limit::algorithm::sliding_window;
 }
 
-void append_packed_key(std::string& out, std::string_view prefix, std::string_view key,
-                       std::span<const limit::limit_spec> limits) {
-  append_tagged(out, prefix, key);
-  for (const auto& l : limits) out += algorithm_digit(l.algo);
-  out.append(packed_format_suffix);
+// `<first>-<limit>-<window_ms>`: a limit's identity in a key name. With the count
+// and window in the name, a reload that changes them starts the limit afresh (as
+// the memory store does) instead of reading a state kept under other numbers: a
+// fixed window lowered from 5 to 2 would report remaining -3, a token bucket whose
+// window grew from 1 s to 1 h would refill at the new rate from the old level.
+void append_limit_identity(std::string& out, std::uint64_t first, const limit::limit_spec& l) {
+  append_number(out, first);
+  out += '-';
+  append_number(out, l.limit);
+  out += '-';
+  append_number(out, static_cast<std::uint64_t>(l.window.count()));
 }
 
-void append_sliding_window_key(std::string& out, std::string_view prefix, std::string_view key,
-                               std::size_t index) {
-  append_tagged(out, prefix, key);
-  append_number(out, index);
-  out.append(sliding_window_suffix);
+}  // namespace
+
+state_key_layout::state_key_layout(std::span<const limit::limit_spec> limits) {
+  packed_suffix += ':';
+  bool first = true;
+  for (std::size_t i = 0; i < limits.size(); ++i) {
+    if (is_sliding_window(limits[i])) {
+      std::string suffix(":");
+      append_limit_identity(suffix, i, limits[i]);
+      suffix.append(sliding_window_suffix);
+      sliding_window_suffixes.push_back(std::move(suffix));
+      continue;
+    }
+    if (!first) packed_suffix += ',';
+    first = false;
+    append_limit_identity(packed_suffix, static_cast<std::uint64_t>(limits[i].algo), limits[i]);
+  }
+  packed_suffix.append(packed_format_suffix);
 }
+
+namespace {
 
 // The keys as RESP bulk strings, written in place (append_bulk_head, then the key):
 // their lengths are known in advance, so no temporary string per key and per decision.
-
 void append_check_keys(std::string& out, std::string_view prefix, std::string_view key,
-                       std::span<const limit::limit_spec> limits) {
-  const std::size_t tagged = tagged_size(prefix, key);
-  append_bulk_head(out, tagged + limits.size() + packed_format_suffix.size());
-  append_packed_key(out, prefix, key, limits);
-  out += "\r\n";
-  for (std::size_t i = 0; i < limits.size(); ++i) {
-    if (!is_sliding_window(limits[i])) continue;
-    append_bulk_head(out, tagged + decimal_digits(i) + sliding_window_suffix.size());
-    append_sliding_window_key(out, prefix, key, i);
+                       const state_key_layout& layout) {
+  const std::size_t tagged = prefix.size() + 2 + escaped_size(key);  // prefix{key}
+  for (std::size_t i = 0; i <= layout.sliding_window_suffixes.size(); ++i) {
+    const std::string& suffix =
+        i == 0 ? layout.packed_suffix : layout.sliding_window_suffixes[i - 1];
+    append_bulk_head(out, tagged + suffix.size());
+    append_tagged(out, prefix, key);
+    out.append(suffix);
     out += "\r\n";
   }
-}
-
-std::size_t key_count(std::span<const limit::limit_spec> limits) {
-  return 1 +
-         static_cast<std::size_t>(std::count_if(limits.begin(), limits.end(), is_sliding_window));
 }
 
 }  // namespace
@@ -170,13 +167,18 @@ std::size_t key_count(std::span<const limit::limit_spec> limits) {
 std::string packed_state_key(std::string_view prefix, std::string_view key,
                              std::span<const limit::limit_spec> limits) {
   std::string out;
-  append_packed_key(out, prefix, key, limits);
+  append_tagged(out, prefix, key);
+  out.append(state_key_layout(limits).packed_suffix);
   return out;
 }
 
-std::string sliding_window_key(std::string_view prefix, std::string_view key, std::size_t index) {
+std::string sliding_window_key(std::string_view prefix, std::string_view key,
+                               std::span<const limit::limit_spec> limits, std::size_t index) {
   std::string out;
-  append_sliding_window_key(out, prefix, key, index);
+  append_tagged(out, prefix, key);
+  out += ':';
+  append_limit_identity(out, index, limits[index]);
+  out.append(sliding_window_suffix);
   return out;
 }
 
@@ -191,8 +193,8 @@ namespace {
 
 // `EVALSHA sha k`, with the argument count of the whole command.
 void append_check_head(std::string& out, std::string_view sha,
-                       std::span<const limit::limit_spec> limits) {
-  const std::size_t keys = key_count(limits);
+                       std::span<const limit::limit_spec> limits, const state_key_layout& layout) {
+  const std::size_t keys = 1 + layout.sliding_window_suffixes.size();
   out += '*';
   append_number(out, 3 + keys + 1 + 3 * limits.size());
   out += "\r\n";
@@ -217,8 +219,9 @@ void append_check_tail(std::string& out, std::span<const limit::limit_spec> limi
 void append_check_command(std::string& out, std::string_view sha, std::string_view prefix,
                           std::string_view key, std::span<const limit::limit_spec> limits,
                           std::string_view now_us) {
-  append_check_head(out, sha, limits);
-  append_check_keys(out, prefix, key, limits);
+  const state_key_layout layout(limits);
+  append_check_head(out, sha, limits, layout);
+  append_check_keys(out, prefix, key, layout);
   append_check_tail(out, limits, now_us);
 }
 
@@ -228,13 +231,14 @@ void check_command_formatter::append(std::string& out, std::string_view sha,
   if (sha != sha_ || !std::equal(limits.begin(), limits.end(), limits_.begin(), limits_.end())) {
     sha_.assign(sha);
     limits_.assign(limits.begin(), limits.end());
+    layout_ = state_key_layout(limits);
     head_.clear();
-    append_check_head(head_, sha, limits);
+    append_check_head(head_, sha, limits, layout_);
     tail_.clear();
     append_check_tail(tail_, limits, {});
   }
   out.append(head_);
-  append_check_keys(out, prefix, key, limits);
+  append_check_keys(out, prefix, key, layout_);
   out.append(tail_);
 }
 

@@ -20,20 +20,36 @@ namespace floodgate::redis {
 /// into the one check script: prelude, the six algorithms, check.lua driver.
 [[nodiscard]] std::string_view check_script();
 
+/// What follows the hash tag in the state keys of a route with `limits`. A limit's
+/// identity is `<first>-<limit>-<window_ms>`, `<first>` being its algorithm id in
+/// the packed key and its position in the route for a sliding window's own key, so
+/// a route whose limits change (algorithm, count or window) never reads a state
+/// kept under other numbers: it starts afresh, as in the memory store.
+struct state_key_layout {
+  state_key_layout() = default;
+  explicit state_key_layout(std::span<const limit::limit_spec> limits);
+
+  /// `:<identities of the limits that are not sliding windows, comma-separated>:v4`
+  std::string packed_suffix;
+  /// `:<index>-<limit>-<window_ms>:sliding_window:v3`, one per sliding_window limit.
+  boost::container::small_vector<std::string, 2> sliding_window_suffixes;
+};
+
 /// Redis key of the packed states of `key` ("route:client") for `limits`:
-/// `<prefix>{<key>}:<ids>:v3`, where `<ids>` are the limits' algorithm ids in
-/// order (a route of a sliding window counter then a token bucket: `40`), so a
-/// route whose limits change never reads a state of another layout. It holds one
-/// slot per limit that is not a sliding window. The braces are a Redis Cluster
-/// hash tag, so every key of one decision lives in one slot; '{', '}' and '%' in
-/// `key` are percent-encoded so the tag cannot be cut short. `v3` names the
-/// format (v2 was one string per limit, v1 a hash per limit).
+/// `<prefix>{<key>}:<identities>:v4` (a route of a sliding window counter of 100
+/// per minute then a token bucket of 10 per second: `{...}:4-100-60000,0-10-1000:v4`).
+/// It holds one slot per limit that is not a sliding window, in order. The braces
+/// are a Redis Cluster hash tag, so every key of one decision lives in one slot;
+/// '{', '}' and '%' in `key` are percent-encoded so the tag cannot be cut short.
+/// `v4` names the format (v3 named the algorithms only, v2 was one string per
+/// limit, v1 a hash per limit).
 [[nodiscard]] std::string packed_state_key(std::string_view prefix, std::string_view key,
                                            std::span<const limit::limit_spec> limits);
 
-/// Redis key of the sorted set of sliding_window limit `index` for `key`:
-/// `<prefix>{<key>}:<index>:sliding_window:v2` (the hash tag as above).
+/// Redis key of the sorted set of sliding_window limit `limits[index]` for `key`:
+/// `<prefix>{<key>}:<index>-<limit>-<window_ms>:sliding_window:v3`.
 [[nodiscard]] std::string sliding_window_key(std::string_view prefix, std::string_view key,
+                                             std::span<const limit::limit_spec> limits,
                                              std::size_t index);
 
 /// Appends the RESP encoding of
@@ -59,6 +75,7 @@ class check_command_formatter {
   boost::container::small_vector<limit::limit_spec, 4> limits_;
   std::string head_;  // *argc, EVALSHA, sha, numkeys
   std::string tail_;  // now_us (empty) and (algo limit window_ms) per limit
+  state_key_layout layout_;
 };
 
 /// Appends the RESP encoding of an arbitrary command (SCRIPT LOAD, AUTH, ...).

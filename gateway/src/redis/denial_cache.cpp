@@ -66,6 +66,7 @@ std::optional<limit::verdict> denial_cache::find(std::string_view key, clock::ti
   lru_.splice(lru_.begin(), lru_, e.lru);
   const auto elapsed = now - e.decided;
   limit::verdict v = e.verdict;
+  v.from_cache = true;
   for (auto& s : v.limits) {
     s.retry_after = shorten(s.retry_after, elapsed);
     s.reset_after = shorten(s.reset_after, elapsed);

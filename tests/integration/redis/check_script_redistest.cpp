@@ -90,9 +90,9 @@ TEST_F(check_script_test, a_denied_check_consumes_nothing) {
   // bucket's two numbers: the count is 2.
   EXPECT_EQ(server_->command({"EVAL",
                               "return select(2, struct.unpack('<dd', redis.call('GET', KEYS[1])))",
-                              "1", "t:{aon}:203:v3"}),
+                              "1", "t:{aon}:2-10-3600000,0-2-3600000:v4"}),
             "2");
-  EXPECT_EQ(server_->command({"ZCARD", "t:{aon}:2:sliding_window:v2"}), "2");
+  EXPECT_EQ(server_->command({"ZCARD", "t:{aon}:2-10-3600000:sliding_window:v3"}), "2");
 }
 
 // Verifies a packed string too short for the route's layout (not one a gateway
@@ -100,12 +100,67 @@ TEST_F(check_script_test, a_denied_check_consumes_nothing) {
 TEST_F(check_script_test, a_short_packed_state_reads_as_fresh) {
   const std::vector<limit_spec> limits{{algorithm::token_bucket, 5, milliseconds(60'000)},
                                        {algorithm::gcra, 5, milliseconds(60'000)}};
-  ASSERT_EQ(server_->command({"SET", "t:{short}:05:v3", std::string(20, 'x')}), "OK");
+  ASSERT_EQ(server_->command({"SET", "t:{short}:0-5-60000,5-5-60000:v4", std::string(20, 'x')}),
+            "OK");
   const auto v = check("short", limits, limit_vector_epoch_us);
   EXPECT_TRUE(v.allowed);
   EXPECT_EQ(v.limits[0].remaining, 4u);
   EXPECT_EQ(v.limits[1].remaining, 4u);
-  EXPECT_EQ(server_->command({"STRLEN", "t:{short}:05:v3"}), "32");  // rewritten whole
+  EXPECT_EQ(server_->command({"STRLEN", "t:{short}:0-5-60000,5-5-60000:v4"}),
+            "32");  // rewritten whole
+}
+
+// Verifies a limit whose count or window changes (a reload) starts afresh, as in
+// the memory store, instead of reading the state kept under the old numbers: a
+// fixed window lowered below its count would answer remaining -3 (a malformed
+// reply, counted as a Redis failure), a token bucket whose window grew from 1 s to
+// 1 h would be empty for minutes.
+TEST_F(check_script_test, a_changed_limit_starts_afresh) {
+  const std::int64_t t = limit_vector_epoch_us;
+  const std::vector<limit_spec> five{{algorithm::fixed_window, 5, milliseconds(3'600'000)},
+                                     {algorithm::sliding_window, 5, milliseconds(3'600'000)}};
+  for (int i = 0; i < 5; ++i) EXPECT_TRUE(check("chg", five, t).allowed);
+  EXPECT_FALSE(check("chg", five, t).allowed);
+  const std::vector<limit_spec> two{{algorithm::fixed_window, 2, milliseconds(3'600'000)},
+                                    {algorithm::sliding_window, 2, milliseconds(3'600'000)}};
+  const auto lowered = check("chg", two, t);
+  EXPECT_TRUE(lowered.allowed);
+  ASSERT_EQ(lowered.limits.size(), 2u);
+  EXPECT_EQ(lowered.limits[0].remaining, 1u);
+  EXPECT_EQ(lowered.limits[1].remaining, 1u);
+
+  const std::vector<limit_spec> per_second{{algorithm::token_bucket, 10, milliseconds(1000)}};
+  const std::vector<limit_spec> per_hour{{algorithm::token_bucket, 10, milliseconds(3'600'000)}};
+  for (int i = 0; i < 10; ++i) EXPECT_TRUE(check("tb", per_second, t).allowed);
+  const auto longer = check("tb", per_hour, t + 1000);
+  EXPECT_TRUE(longer.allowed);
+  EXPECT_EQ(longer.limits[0].remaining, 9u);
+}
+
+// Verifies Redis's clock stepping back (a failover to a replica behind by a few ms)
+// never makes a reply malformed (check() fails the test when parse_check_reply
+// refuses it): remaining stays >= 0 for every algorithm, and a GCRA whose TAT is
+// now more than a window ahead still denies and says when.
+TEST_F(check_script_test, a_clock_stepping_back_keeps_replies_well_formed) {
+  const std::int64_t t = limit_vector_epoch_us + 500'000;
+  for (const auto algo :
+       {algorithm::gcra, algorithm::leaky_bucket, algorithm::token_bucket, algorithm::fixed_window,
+        algorithm::sliding_window, algorithm::sliding_window_counter}) {
+    SCOPED_TRACE(std::string(limit::to_string(algo)));
+    const std::vector<limit_spec> limits{{algo, 2, milliseconds(1000)}};
+    const std::string key = "back:" + std::string(limit::to_string(algo));
+    EXPECT_TRUE(check(key, limits, t).allowed);
+    EXPECT_TRUE(check(key, limits, t).allowed);
+    const auto v = check(key, limits, t - 1000);
+    ASSERT_EQ(v.limits.size(), 1u);
+    EXPECT_LE(v.limits[0].remaining, 2u);
+    if (algo == algorithm::gcra) {
+      EXPECT_FALSE(v.allowed);
+      EXPECT_EQ(v.limits[0].remaining, 0u);  // was -1: a "malformed" reply
+      EXPECT_GT(v.retry_after().count(), 0);
+      EXPECT_LE(v.retry_after().count(), 2000);
+    }
+  }
 }
 
 // Verifies every key written gets a TTL no longer than its window needs.
@@ -132,8 +187,9 @@ TEST_F(check_script_test, every_key_has_a_ttl) {
 // when the client key contains braces.
 TEST_F(check_script_test, keys_carry_one_hash_tag) {
   EXPECT_EQ(redis::packed_state_key("fg:", "api:1.2.3.4", every_algorithm),
-            "fg:{api:1.2.3.4}:012345:v3");
-  EXPECT_EQ(redis::sliding_window_key("fg:", "r:}{x%", 3), "fg:{r:%7D%7Bx%25}:3:sliding_window:v2");
+            "fg:{api:1.2.3.4}:0-5-60000,1-5-60000,2-5-60000,4-5-60000,5-5-60000:v4");
+  EXPECT_EQ(redis::sliding_window_key("fg:", "r:}{x%", every_algorithm, 3),
+            "fg:{r:%7D%7Bx%25}:3-5-60000:sliding_window:v3");
   EXPECT_TRUE(check("r:}evil{", every_algorithm).allowed);
   const auto keys = server_->command({"KEYS", "*"});
   std::size_t count = 0;

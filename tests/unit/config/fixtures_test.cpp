@@ -66,6 +66,10 @@ const fixture_case cases[] = {
      "bad_limit.yaml:9:34: routes[0].limits[0].limit: expected a positive integer\n"
      "bad_limit.yaml:10:34: routes[0].limits[1].limit: expected a positive integer\n"
      "bad_limit.yaml:11:34: routes[0].limits[2].limit: expected a positive integer\n"},
+    {"limit_too_large.yaml",
+     "limit_too_large.yaml:9:9: routes[0].limits[0]: limit 1000000 is too large for this window: "
+     "limit x window must stay within 2^53 microseconds to be counted exactly, so at most 104249 "
+     "per 1d (use a shorter window with a proportionally smaller limit)\n"},
     {"duplicate_route.yaml",
      "duplicate_route.yaml:11:11: routes[2].name: duplicate route name 'data' (first defined at "
      "line 5)\n"},

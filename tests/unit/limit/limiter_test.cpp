@@ -94,6 +94,29 @@ TEST_F(limiter_fixture, store_error_follows_the_failure_mode) {
   EXPECT_EQ(lim.state(), circuit_state::closed);
 }
 
+// Verifies remembered denials (the Redis store's denial cache) say nothing about the
+// store's health: a denied client's requests between the failures of an outage do
+// not reset the count, and a probe answered from memory does not close the circuit.
+TEST_F(limiter_fixture, remembered_denials_leave_the_breaker_alone) {
+  store->remembered_key = "denied";
+  store->fail_from = 1;  // the backend is down
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(run_decide(lim, "denied", one_limit, failure_mode::closed).what, decision::blocked);
+    EXPECT_EQ(run_decide(lim, "k", one_limit, failure_mode::closed).what, decision::fail_closed);
+  }
+  EXPECT_EQ(lim.state(), circuit_state::open);
+
+  // The backend is back; the probe goes to a remembered denial first.
+  store->fail_from = UINT64_MAX;
+  now += 2s;
+  EXPECT_EQ(run_decide(lim, "denied", one_limit, failure_mode::closed).what, decision::blocked);
+  EXPECT_NE(lim.state(), circuit_state::closed) << "closed without asking the backend";
+  const auto calls = store->calls();
+  EXPECT_EQ(run_decide(lim, "k", one_limit, failure_mode::closed).what, decision::allowed);
+  EXPECT_EQ(store->calls(), calls + 1) << "the next caller is the probe";
+  EXPECT_EQ(lim.state(), circuit_state::closed);
+}
+
 // Verifies, for every position n of a single failure among ten calls, that only
 // call n fails (per mode), the error count is one and the circuit stays closed.
 TEST(limiter, single_failure_matrix) {

@@ -24,28 +24,41 @@ struct breaker_options {
   };
 };
 
+/// What try_acquire() granted, handed back with the call's result so that only the
+/// probe's result decides a half-open circuit.
+enum class permit : std::uint8_t {
+  refused,  // do not call the store
+  call,     // an ordinary call (closed circuit)
+  probe,    // the one call of a half-open circuit
+};
+
 /// Classic three-state breaker. Thread safe and lock free.
 ///
 /// try_acquire() says whether a call may go to the store: always while closed,
 /// never while open (until reset_timeout has passed), and for exactly one probe
-/// while half-open. Every acquired call must report on_success() or on_failure().
+/// while half-open. Every granted call reports on_success(), on_failure() or, when
+/// the store answered without asking its backend (a remembered denial),
+/// on_unanswered(), with the permit it was granted.
 ///
 /// - closed: `failure_threshold` consecutive on_failure() calls (no on_success()
 ///   in between) open the circuit.
-/// - open: try_acquire() is false until reset_timeout has passed since opening;
+/// - open: try_acquire() is refused until reset_timeout has passed since opening;
 ///   then the first try_acquire() wins the single probe and the state is half_open.
-/// - half_open: try_acquire() is false; on_success() closes, on_failure() opens
-///   again (for another reset_timeout).
+/// - half_open: try_acquire() is refused; the probe's on_success() closes,
+///   its on_failure() opens again (for another reset_timeout), its on_unanswered()
+///   hands the probe to the next caller.
 ///
-/// Results of calls acquired before the circuit opened are ignored while it is
-/// open. The closed-state path is two relaxed atomic loads.
+/// Results of ordinary calls acquired before the circuit opened (stragglers) are
+/// ignored while it is open or half-open. The closed-state path is two relaxed
+/// atomic loads.
 class circuit_breaker {
  public:
   explicit circuit_breaker(breaker_options o);
 
-  [[nodiscard]] bool try_acquire();
-  void on_success() noexcept;
-  void on_failure();
+  [[nodiscard]] permit try_acquire();
+  void on_success(permit p) noexcept;
+  void on_failure(permit p);
+  void on_unanswered(permit p) noexcept;
   [[nodiscard]] circuit_state state() const noexcept;
 
  private:

@@ -87,7 +87,8 @@ class limiter {
   void do_decide(std::string_view key, std::span<const limit_spec> limits, failure_mode mode,
                  bool shadow, boost::asio::any_completion_handler<decide_signature> handler);
   /// What a store's answer means for the request, and for the breaker.
-  decision_result conclude(boost::system::error_code ec, verdict v, failure_mode mode, bool shadow);
+  decision_result conclude(boost::system::error_code ec, verdict v, failure_mode mode, bool shadow,
+                           permit granted);
 
   std::shared_ptr<store> store_;
   circuit_breaker breaker_;

@@ -28,6 +28,9 @@ struct verdict {
   std::vector<limit_status> limits;  // one per limit_spec, same order
   std::size_t most_restrictive = 0;
   std::chrono::system_clock::time_point decided_at{};  // the store's clock at decision time
+  /// A denial the store remembered (the Redis store's denial cache) rather than asked
+  /// its backend for: not evidence of the backend's health either way.
+  bool from_cache = false;
 
   /// retry_after of the whole check: the longest retry_after of the denying limits.
   [[nodiscard]] std::chrono::milliseconds retry_after() const noexcept;
