@@ -9,6 +9,8 @@
 #include <string>
 #include <thread>
 
+#include <poll.h>
+
 #include <gtest/gtest.h>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core/buffers_to_string.hpp>
@@ -330,6 +332,21 @@ TEST_F(proxy, closes_idle_websocket_tunnel) {
   EXPECT_LT(waited, 3s);
 }
 
+// Verifies the response header goes to the client as soon as it arrives, not with the
+// first body byte: an event stream or a long poll whose upstream sends its header and
+// then waits must not look dead (or time out) to the client.
+TEST_F(proxy, sends_the_response_header_before_the_body_arrives) {
+  gateway_process gw({backend.port()});
+  http_connection c(gw.port());
+  c.send("GET /chunked?n=1&delay_ms=1500 HTTP/1.1\r\nHost: x\r\n\r\n");
+  pollfd readable{c.native_handle(), POLLIN, 0};
+  ASSERT_EQ(poll(&readable, 1, 1000), 1) << "no header within 1 s of a body 1.5 s away";
+  const auto r = c.read_response();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200u);
+  EXPECT_EQ(r->body, "chunk 0\n");
+}
+
 class proxy_limits : public proxy {
  protected:
   gateway_process gw{{backend.port()},
@@ -379,6 +396,24 @@ TEST_F(proxy_limits, rejects_oversized_and_ambiguous_requests) {
       "3e8\r\n" +
           std::string(1000, 'c') + "\r\n1\r\nc\r\n0\r\n\r\n",
       413);
+}
+
+// Verifies the framing of a chunked body is bounded like a header (max_header_bytes):
+// a chunk-size line whose extension never ends, or a trailer section that never
+// ends, is answered 431 once it passes the bound, instead of being buffered without
+// end while the gateway waits for its CRLF (Beast bounds neither).
+TEST_F(proxy_limits, bounds_chunk_extensions_and_trailers) {
+  const std::string head = "POST /sink HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n";
+  expect_status(head + "3;ext=" + std::string(8000, 'e'), 431);
+  expect_status(head + "3\r\nabc\r\n0\r\nX-Trailer: " + std::string(8000, 't'), 431);
+  // Within the bound both still pass.
+  http_connection c(gw.port());
+  const auto r = c.request("POST", "/sink", {{"Transfer-Encoding", "chunked"}},
+                           "3;ext=" + std::string(500, 'e') +
+                               "\r\nabc\r\n0\r\nX-T: " + std::string(500, 't') + "\r\n\r\n");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200u);
+  EXPECT_EQ(r->body, "3");
 }
 
 // Verifies a client uploading more than max_body_bytes reads its 413 rather than a reset:

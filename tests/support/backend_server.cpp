@@ -165,7 +165,7 @@ asio::awaitable<void> write_until_eof(stream_t& s, const std::string& name, std:
 // `n` chunks "chunk <i>\n"; with `extras`, each chunk also carries an extension
 // (";i=<i>") and the last chunk a trailer section (X-Checksum, X-Count).
 asio::awaitable<void> write_chunked(stream_t& s, const std::string& name, std::uint64_t n,
-                                    bool keep_alive, bool extras) {
+                                    bool keep_alive, bool extras, std::uint64_t delay_ms) {
   http::response<http::empty_body> res{http::status::ok, 11};
   res.set("X-Backend", name);
   res.chunked(true);
@@ -174,6 +174,11 @@ asio::awaitable<void> write_chunked(stream_t& s, const std::string& name, std::u
   http::response_serializer<http::empty_body> sr{res};
   co_await http::async_write_header(s, sr);
   for (std::uint64_t i = 0; i < n; ++i) {
+    if (delay_ms > 0) {
+      asio::steady_timer t(s.get_executor());
+      t.expires_after(std::chrono::milliseconds(delay_ms));
+      co_await t.async_wait(token_t{});
+    }
     const std::string piece = "chunk " + std::to_string(i) + "\n";
     if (extras) {
       http::chunk_extensions ext;
@@ -239,7 +244,8 @@ asio::awaitable<void> serve(stream_t stream, std::shared_ptr<backend_server::cou
     }
     if (path == "/chunked") {
       co_await write_chunked(stream, c->name, query_number(target, "n", 3), keep_alive,
-                             query_number(target, "extras", 0) != 0);
+                             query_number(target, "extras", 0) != 0,
+                             query_number(target, "delay_ms", 0));
       if (!keep_alive) co_return;
       continue;
     }

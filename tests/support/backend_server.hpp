@@ -18,7 +18,8 @@ namespace floodgate::test {
 ///                    for every request header, in order
 ///   /status/<code> that status, body "status <code>" (none for 1xx/204/304)
 ///   /slow?ms=N     waits N ms, then 200 "slow"
-///   /chunked?n=N   chunked response of N chunks "chunk <i>\n"
+///   /chunked?n=N[&delay_ms=D]  chunked response of N chunks "chunk <i>\n", each
+///                    after D ms (the header at once)
 ///   /bytes?n=N     N bytes ('a'..'z' repeating) with Content-Length
 ///   /eof?n=N       N bytes, no Content-Length, no chunking: the body ends when the
 ///                    backend closes the connection

@@ -159,6 +159,7 @@ net::awaitable<bool> session::serve_one(request_parser& parser, bool first) {
   const auto cfg = owner_->handler->current_config();
   const auto& limits = cfg->server;
   io_timeout_ = limits.idle_timeout;
+  max_framing_bytes_ = limits.max_header_bytes;
 
   apply_limits(parser, limits);
   idle_ = buffer_.size() == 0;
@@ -197,8 +198,17 @@ net::awaitable<bool> session::serve_one(request_parser& parser, bool first) {
     co_return keep;
   }
 
-  const proxy::downstream down{stream_,       buffer_,        parser,     peer_text_,  chunk(),
-                               request_head_, response_head_, keep_alive, io_timeout_, &draining_};
+  const proxy::downstream down{stream_,
+                               buffer_,
+                               parser,
+                               peer_text_,
+                               chunk(),
+                               request_head_,
+                               response_head_,
+                               keep_alive,
+                               io_timeout_,
+                               &draining_,
+                               limits.max_header_bytes};
   auto r = co_await proxy::forward(owner_->pool, down, *pl.upstream, pl.response_headers,
                                    limits.upstream_pool_size);
   if (!r.ec) {
@@ -231,7 +241,8 @@ net::awaitable<bool> session::answer_local(request_parser& p, plan& pl, bool kee
     } else {
       // Read and drop a small body so the connection can serve the next request.
       const proxy::relay_side in{stream_, buffer_,
-                                 proxy::io_limit{net::clock::time_point::max(), io_timeout_}};
+                                 proxy::io_limit{net::clock::time_point::max(), io_timeout_},
+                                 max_framing_bytes_};
       if (!co_await proxy::discard_body(p, in, chunk(), max_discarded_body)) keep_alive = false;
     }
   }

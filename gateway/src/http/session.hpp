@@ -63,6 +63,7 @@ class session : public std::enable_shared_from_this<session> {
   std::string peer_text_;
   boost::asio::cancellation_signal cancel_;
   std::chrono::milliseconds io_timeout_{60000};
+  std::size_t max_framing_bytes_ = 64 * 1024;  // chunk lines and trailers (max_header_bytes)
   std::uint64_t id_;
   bool idle_ = false;      // waiting for the first byte of the next request
   bool draining_ = false;  // answer with Connection: close, then close

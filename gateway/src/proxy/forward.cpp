@@ -51,7 +51,8 @@ struct sent_request {
 // body, re-framed as it came) on `c`.
 net::awaitable<sent_request> send_request(downstream& d, upstream_connection& c,
                                           const config::upstream_config& up) {
-  const relay_side in{d.stream, d.buffer, io_limit{net::clock::time_point::max(), d.io_timeout}};
+  const relay_side in{d.stream, d.buffer, io_limit{net::clock::time_point::max(), d.io_timeout},
+                      d.max_framing_bytes};
   const relay_side out{c.stream, c.buffer, io_limit{net::clock::time_point::max(), up.timeout}};
   const bool had_body = !d.parser.is_done();
   auto r = co_await relay_message(d.parser, d.request_head, d.parser.chunked(), in, out, d.chunk);
@@ -182,7 +183,8 @@ net::awaitable<forward_result> forward(upstream_pool& pool, downstream d,
 
     const relay_side client_side{d.stream, d.buffer,
                                  io_limit{net::clock::time_point::max(), d.io_timeout}};
-    const relay_side upstream_side{conn->stream, conn->buffer, io_limit{deadline, up.timeout}};
+    const relay_side upstream_side{conn->stream, conn->buffer, io_limit{deadline, up.timeout},
+                                   max_response_header_bytes};
     result.response_started = true;
     auto r = co_await relay_message(*rp, d.response_head, framing.chunked, upstream_side,
                                     client_side, d.chunk);

@@ -29,6 +29,7 @@ struct downstream {
   bool keep_alive = true;                       // the client may send another request afterwards
   std::chrono::milliseconds io_timeout{30000};  // per client read/write
   const bool* draining = nullptr;               // read when the response header goes out
+  std::size_t max_framing_bytes = 0;            // chunk lines and trailers (relay_side)
 };
 
 /// What happened, for the session's status mapping and its next request.

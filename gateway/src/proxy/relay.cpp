@@ -50,6 +50,9 @@ net::awaitable<body_piece> next_body_piece(Parser& p, relay_side& in, std::span<
       // Only framing was consumed (a chunk header): parse on if more is buffered.
       if (!ec && used > 0 && in.buffer.size() > 0) continue;
     }
+    // Nothing placed and the parser wants more: what is buffered is framing.
+    if (in.buffer.size() >= in.max_framing)
+      co_return body_piece{beast_http::error::header_limit, placed()};
     in.stream.expires_at(in.limit.expiry());
     auto [ec, n] = co_await in.stream.async_read_some(in.buffer.prepare(chunk.size()));
     in.buffer.commit(n);
@@ -76,7 +79,10 @@ net::awaitable<relay_result> relay_message(Parser& p, std::string_view head, boo
   const bool has_body = !ended;  // HEAD, 204, 304, Content-Length: 0: nothing after the header
   do {
     std::size_t n = 0;
-    if (!ended) {
+    // No body byte is here yet: the header goes now, alone, rather than with the
+    // first piece.
+    const bool head_alone = !pending_head.empty() && in.buffer.size() == 0;
+    if (!ended && !head_alone) {
       auto piece = co_await next_body_piece(p, in, chunk);
       if (piece.ec) {
         result.ec = piece.ec;

@@ -21,6 +21,11 @@ struct relay_side {
   net::tcp_stream& stream;
   boost::beast::flat_buffer& buffer;  // unused on the output side
   io_limit limit;
+  /// The most framing bytes (a chunk-size line with its extensions, or the trailer
+  /// section) buffered while waiting for the rest: Beast 1.81 bounds neither, so a
+  /// peer could grow the buffer without end. Past it the input fails with
+  /// header_limit. Unused on the output side.
+  std::size_t max_framing = 0;
 };
 
 /// The outcome of a relay; `failed_input` says which side `ec` came from.
@@ -42,7 +47,9 @@ using request_body_parser = beast_http::request_parser<beast_http::buffer_body>;
 /// read, so a small message costs one write and no read. The body is written as
 /// it came (`chunked_out` false: Content-Length or close-delimited) or re-framed
 /// as chunks (`chunked_out` true; trailers are not forwarded). A message without
-/// a body (p.is_done()) writes `head` alone. Completes on the streams' executor.
+/// a body (p.is_done()) writes `head` alone, and so does one whose body has not
+/// begun to arrive: the header is not held back waiting for it (a server-sent event
+/// stream, a long poll). Completes on the streams' executor.
 template <class Parser>
 net::awaitable<relay_result> relay_message(Parser& p, std::string_view head, bool chunked_out,
                                            relay_side in, relay_side out, std::span<char> chunk);
