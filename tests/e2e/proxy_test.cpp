@@ -277,6 +277,89 @@ TEST_F(proxy, maps_upstream_failures) {
   EXPECT_EQ(http_get(gw.port(), "/echo")->status, 200u);
 }
 
+// Verifies the gateway's own error answers follow the request like its other answers: an
+// HTTP/1.0 keep-alive client is told the connection stays open (else it waits for a
+// close that does not come), and a HEAD gets no body.
+TEST_F(proxy, error_answers_keep_http10_connections_and_head_bodiless) {
+  gateway_process dead({free_port()});
+  http_connection c(dead.port());
+  for (int i = 0; i < 2; ++i) {
+    c.send("GET /echo HTTP/1.0\r\nConnection: keep-alive\r\n\r\n");
+    const auto r = c.read_response();
+    ASSERT_TRUE(r) << "request " << i;
+    EXPECT_EQ(r->status, 502u);
+    EXPECT_TRUE(r->keep_alive);
+    EXPECT_EQ(r->header("Connection"), "keep-alive");
+  }
+  http_connection head(dead.port());
+  head.send("HEAD /echo HTTP/1.1\r\nHost: x\r\n\r\nGET /echo HTTP/1.1\r\nHost: x\r\n\r\n");
+  const auto first = head.read_response(true);
+  ASSERT_TRUE(first);
+  EXPECT_EQ(first->status, 502u);
+  EXPECT_TRUE(first->body.empty());
+  const auto second = head.read_response();  // would read the HEAD's body as its start
+  ASSERT_TRUE(second);
+  EXPECT_EQ(second->status, 502u);
+  EXPECT_EQ(second->body, R"({"error":"bad_gateway"})");
+
+  gateway_process gw({backend.port()});
+  http_connection bad(gw.port());
+  bad.send("HEAD /%00 HTTP/1.1\r\nHost: x\r\n\r\n");
+  const auto r = bad.read_response(true);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 400u);
+  EXPECT_TRUE(bad.wait_closed(2s));
+  EXPECT_EQ(bad.unread(), "") << "a body after a HEAD's 400";
+}
+
+// Verifies an HTTP/1.0 client's Expect: 100-continue is ignored (no 1xx to 1.0,
+// RFC 9110 §15.2), and empty lines before a request line are skipped (RFC 9112 §2.2).
+TEST_F(proxy, follows_http10_expectations_and_skips_leading_empty_lines) {
+  gateway_process gw({backend.port()});
+  http_connection c(gw.port());
+  c.send("POST /echo HTTP/1.0\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\nab");
+  const auto r = c.read_response();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200u);
+  EXPECT_EQ(echo_item(r->body, "body_length"), "2");
+
+  http_connection k(gw.port());
+  k.send(
+      "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\nab\r\n"
+      "\r\nGET /echo HTTP/1.1\r\nHost: x\r\n\r\n");
+  for (const char* method : {"POST", "GET"}) {
+    const auto answer = k.read_response();
+    ASSERT_TRUE(answer) << method;
+    EXPECT_EQ(answer->status, 200u) << method;
+    EXPECT_EQ(echo_item(answer->body, "method"), method);
+  }
+}
+
+// Verifies an upstream that answers an upload early and closes (a 413 for a body it will
+// not take) has its answer relayed, not replaced by a 502 when the rest of the body
+// cannot be written.
+TEST_F(proxy, relays_an_early_answer_to_an_upload) {
+  gateway_process gw({backend.port()});
+  constexpr std::size_t size = 8u << 20;
+  http_connection c(gw.port(), 20s);
+  c.send("POST /refuse-body HTTP/1.1\r\nHost: x\r\nContent-Length: " + std::to_string(size) +
+         "\r\n\r\n");
+  std::thread sender([&] {
+    const std::string block(64 * 1024, 'u');
+    try {
+      for (std::size_t sent = 0; sent < size; sent += block.size()) c.send(block);
+    } catch (const std::runtime_error&) {
+      // The gateway may close before the whole body is read away: the answer counts.
+    }
+  });
+  const auto r = c.read_response();
+  sender.join();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 413u);
+  EXPECT_EQ(r->body, "refused");
+  EXPECT_FALSE(r->keep_alive);
+}
+
 using websocket = boost::beast::websocket::stream<boost::asio::ip::tcp::socket>;
 
 // A WebSocket session through the gateway to the backend's /ws echo.
@@ -382,6 +465,21 @@ TEST_F(proxy_limits, rejects_oversized_and_ambiguous_requests) {
   expect_status("POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: xchunked\r\n\r\n0\r\n\r\n",
                 400);
   expect_status("GET /echo HTTP/1.1\r\nHost: x\r\nX-A: 1\r\n\t2\r\n\r\n", 400);
+  // Transfer-Encoding other than exactly "chunked", repeated Content-Length (equal or
+  // not), and Host repeated (in 1.0 too) or not an authority: each would go upstream as
+  // it came, for a server that may read it otherwise.
+  for (const char* te :
+       {",chunked", "chunked,", "chunked;q=1", ", , chunked , ,", "gzip, chunked"}) {
+    expect_status(std::string("POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: ") + te +
+                      "\r\n\r\n0\r\n\r\n",
+                  400);
+  }
+  expect_status(
+      "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nContent-Length: 2\r\n\r\nab", 400);
+  expect_status("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 2, 2\r\n\r\nab", 400);
+  expect_status("GET /echo HTTP/1.0\r\nHost: a.example\r\nHost: b.example\r\n\r\n", 400);
+  for (const char* host : {"a b", "a.com, b.com", "x/y@z", "a\"b"})
+    expect_status(std::string("GET /echo HTTP/1.1\r\nHost: ") + host + "\r\n\r\n", 400);
   expect_status("GET /echo HTTP/2.0\r\nHost: x\r\n\r\n", 505);
   expect_status("OPTIONS * HTTP/1.1\r\nHost: x\r\n\r\n", 400);
   expect_status("CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n", 400);

@@ -219,6 +219,16 @@ asio::awaitable<void> serve(stream_t stream, std::shared_ptr<backend_server::cou
     stream.expires_never();
 
     if (path == "/close") co_return;
+    if (path == "/refuse-body") {
+      // Answers from the header alone and closes with the body unread, so the kernel
+      // resets the connection under the client still sending it (as a server refusing
+      // an upload does).
+      static constexpr std::string_view refused =
+          "HTTP/1.1 413 Payload Too Large\r\nConnection: close\r\nContent-Length: 7\r\n\r\n"
+          "refused";
+      co_await asio::async_write(stream, asio::buffer(refused), token_t{});
+      co_return;
+    }
     if (path == "/ws" && beast::websocket::is_upgrade(p.get())) {
       http::request<http::empty_body> req{std::move(p.get().base())};
       co_await websocket_echo(std::move(stream), std::move(req));

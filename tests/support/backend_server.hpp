@@ -27,6 +27,7 @@ namespace floodgate::test {
 ///                    "<count>"
 ///   /ws            WebSocket echo (text and binary) until the peer closes
 ///   /close         closes the connection without a response
+///   /refuse-body   413 "refused" from the header alone, then a close with the body unread
 ///   /own-limits?chunked=0|1  200 "own" with X-RateLimit-Limit/-Remaining/-Reset/
 ///                    -Strategy, RateLimit-Policy, RateLimit, Retry-After: 7, X-Other
 ///   /then-close    200 "ok" without "Connection: close", and the close in the same

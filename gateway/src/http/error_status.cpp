@@ -51,9 +51,9 @@ std::string_view error_name(beast_http::status s) noexcept {
   }
 }
 
-beast_http::response<beast_http::string_body> error_response(beast_http::status s,
-                                                             bool keep_alive) {
-  beast_http::response<beast_http::string_body> res{s, 11};
+beast_http::response<beast_http::string_body> error_response(beast_http::status s, bool keep_alive,
+                                                             unsigned version) {
+  beast_http::response<beast_http::string_body> res{s, version == 10 ? 10U : 11U};
   res.set(beast_http::field::content_type, "application/json");
   std::string body = R"({"error":")";
   body += error_name(s);

@@ -22,8 +22,10 @@ namespace beast_http = boost::beast::http;
 [[nodiscard]] std::string_view error_name(beast_http::status status) noexcept;
 
 /// A small JSON error response (`{"error":"bad_request"}`) with Content-Length
-/// set; `keep_alive` false adds `Connection: close`.
+/// set, in the client's HTTP `version` (11 or 10): `keep_alive` false adds
+/// `Connection: close`, and true to an HTTP/1.0 client `Connection: keep-alive`,
+/// without which it would wait for a close that does not come.
 [[nodiscard]] beast_http::response<beast_http::string_body> error_response(
-    beast_http::status status, bool keep_alive);
+    beast_http::status status, bool keep_alive, unsigned version = 11);
 
 }  // namespace floodgate::http

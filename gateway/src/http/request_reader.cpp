@@ -1,5 +1,9 @@
 #include "http/request_reader.hpp"
 
+#include <algorithm>
+#include <array>
+#include <string_view>
+
 #include <boost/beast/core/string.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/rfc7230.hpp>
@@ -14,6 +18,26 @@ namespace {
 using beast_http::field;
 
 constexpr std::size_t read_size = 4096;
+
+// What an authority (host and port) may hold: RFC 3986 reg-name, IP literals in
+// brackets, and the port. Used for the Host field and an absolute-form target.
+// A table, not find_first_not_of over the set: this runs on every request's Host.
+constexpr std::array<bool, 256> authority_chars = [] {
+  std::array<bool, 256> t{};
+  for (const unsigned char c : std::string_view{
+           "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~%!$&'()*+,;=:[]"})
+    t[c] = true;
+  return t;
+}();
+
+bool valid_authority(std::string_view authority) noexcept {
+  return std::all_of(authority.begin(), authority.end(),
+                     [](char c) { return authority_chars[static_cast<unsigned char>(c)]; });
+}
+
+bool all_digits(std::string_view s) noexcept {
+  return !s.empty() && std::all_of(s.begin(), s.end(), text::is_digit);
+}
 
 }  // namespace
 
@@ -41,6 +65,8 @@ net::error_code check_framing(const beast_http::request_header<>& h) {
   std::size_t content_length_count = 0;
   std::size_t host_count = 0;
   boost::beast::string_view te;
+  bool plain_content_length = true;
+  bool valid_host = true;
   for (const auto& f : h) {
     switch (f.name()) {
       case field::transfer_encoding:
@@ -49,9 +75,11 @@ net::error_code check_framing(const beast_http::request_header<>& h) {
         break;
       case field::content_length:
         ++content_length_count;
+        plain_content_length = all_digits({f.value().data(), f.value().size()});
         break;
       case field::host:
         ++host_count;
+        valid_host = valid_authority({f.value().data(), f.value().size()});
         break;
       default:
         break;
@@ -59,13 +87,20 @@ net::error_code check_framing(const beast_http::request_header<>& h) {
   }
   if (te_count > 0) {
     if (te_count > 1 || content_length_count > 0) return beast_http::error::bad_transfer_encoding;
-    // Only "chunked" alone: anything else leaves the body length ambiguous
-    // between us and the upstream (RFC 9112 §6.3).
-    const beast_http::token_list tokens{te};
-    auto it = tokens.begin();
-    if (it == tokens.end() || !boost::beast::iequals(*it, "chunked") || ++it != tokens.end())
-      return beast_http::error::bad_transfer_encoding;
+    // Exactly "chunked" (as NGINX): anything else leaves the body length ambiguous
+    // between us and the upstream (RFC 9112 §6.3), and the field goes upstream as it
+    // came, so ",chunked", "chunked;q=1" or "chunked , ," would reach a server that
+    // may read them otherwise than Beast did.
+    if (!boost::beast::iequals(te, "chunked")) return beast_http::error::bad_transfer_encoding;
   }
+  // One Content-Length of plain digits: Beast also takes repeated equal values ("5, 5"
+  // or two lines), which go upstream as they came and which a strict server refuses or
+  // another proxy reads differently; NGINX refuses a duplicate line too.
+  if (content_length_count > 1 || !plain_content_length)
+    return beast_http::error::bad_content_length;
+  // Host at most once in any version (RFC 9112 §3.2; exactly once in HTTP/1.1), and
+  // a valid authority: it goes upstream and into X-Forwarded-Host.
+  if (host_count > 1 || !valid_host) return beast_http::error::bad_field;
   if (h.version() >= 11 && host_count != 1) return beast_http::error::bad_field;
   return {};
 }
@@ -105,10 +140,7 @@ net::error_code take_request_target(beast_http::request_header<>& h) {
   const auto authority = rest.substr(0, authority_end);
   // Host and port only: no userinfo (RFC 9110 §4.2.4 says to treat it as an error), and
   // nothing that would not be valid in a Host field.
-  constexpr std::string_view authority_chars =
-      "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~%!$&'()*+,;=:[]";
-  if (authority.empty() || authority.find_first_not_of(authority_chars) != std::string_view::npos)
-    return beast_http::error::bad_target;
+  if (authority.empty() || !valid_authority(authority)) return beast_http::error::bad_target;
   std::string origin_form;
   if (authority_end == rest.size() || rest[authority_end] != '/') origin_form = "/";
   origin_form.append(rest.substr(authority_end));
@@ -135,6 +167,13 @@ net::awaitable<header_read> read_request_header(net::tcp_stream& stream,
         if (idle_flag != nullptr) *idle_flag = false;
         deadline = std::min(deadline, net::clock::now() + limits.header_timeout);
       }
+      // Empty lines before the request line are ignored (RFC 9112 §2.2): some clients
+      // end a body with an extra CRLF. Beast takes nothing of a header until it is
+      // whole, so these are always in front of the request line.
+      while (buffer.size() >= 2 && static_cast<const char*>(buffer.data().data())[0] == '\r' &&
+             static_cast<const char*>(buffer.data().data())[1] == '\n')
+        buffer.consume(2);
+      if (buffer.size() == 0) continue;
       const auto data = buffer.data();
       if (has_obs_fold({static_cast<const char*>(data.data()), data.size()})) {
         result.ec = beast_http::error::bad_value;

@@ -169,13 +169,13 @@ net::awaitable<bool> session::serve_one(request_parser& parser, bool first) {
   idle_ = false;
   if (header.ec) {
     if (!header.received_any || quiet_close(header.ec)) co_return false;
-    co_return co_await answer_error(header.ec, false);
+    co_return co_await answer_error(header.ec, parser.get(), false);
   }
 
   auto& req = parser.get();
   std::string rewritten_path;
   const auto path = text::route_path(req.target(), rewritten_path);
-  if (!path) co_return co_await answer_error(beast_http::error::bad_target, false);
+  if (!path) co_return co_await answer_error(beast_http::error::bad_target, req, false);
   const request_context ctx{req, peer_, peer_text_, *path, net::clock::now()};
   // Not a conditional expression around co_await: GCC 12 mishandles the
   // temporaries of `c ? x : co_await y` in a coroutine.
@@ -193,7 +193,7 @@ net::awaitable<bool> session::serve_one(request_parser& parser, bool first) {
   }
   if (!pl.upstream) {
     const auto ec = make_error_code(proxy::errc::no_upstream);
-    const bool keep = co_await answer_error(ec, false);
+    const bool keep = co_await answer_error(ec, req, false);
     complete.done(static_cast<unsigned>(error_status(ec)));
     co_return keep;
   }
@@ -222,7 +222,7 @@ net::awaitable<bool> session::serve_one(request_parser& parser, bool first) {
   // Nothing went downstream yet: answer 400/413 (client) or 502/504 (upstream).
   // Keep the connection only if the request was read whole.
   const bool keep = parser.is_done() && keep_alive && !r.failed_downstream;
-  auto res = error_response(error_status(r.ec), keep);
+  auto res = error_response(error_status(r.ec), keep, req.version());
   proxy::append_fields(res, pl.response_headers);
   const bool written = co_await write_response(res, req.method() == beast_http::verb::head);
   complete.done(written ? res.result_int() : 0);
@@ -253,9 +253,13 @@ net::awaitable<bool> session::answer_local(request_parser& p, plan& pl, bool kee
   co_return written&& keep_alive;
 }
 
-net::awaitable<bool> session::answer_error(const net::error_code& ec, bool keep_alive) {
-  auto res = error_response(error_status(ec), keep_alive);
-  const bool written = co_await write_response(res, false);
+net::awaitable<bool> session::answer_error(const net::error_code& ec,
+                                           const beast_http::request_header<>& req,
+                                           bool keep_alive) {
+  auto res = error_response(error_status(ec), keep_alive, req.version());
+  // A HEAD's answer has no body, errors included (RFC 9110 §9.3.2); a request whose
+  // request line did not parse reads as a GET here.
+  const bool written = co_await write_response(res, req.method() == beast_http::verb::head);
   co_return written&& keep_alive;
 }
 

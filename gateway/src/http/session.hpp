@@ -47,7 +47,8 @@ class session : public std::enable_shared_from_this<session> {
   net::awaitable<bool> serve_one(request_parser& parser, bool first);
   net::awaitable<void> linger();
   net::awaitable<bool> answer_local(request_parser& p, plan& pl, bool keep_alive);
-  net::awaitable<bool> answer_error(const net::error_code& ec, bool keep_alive);
+  net::awaitable<bool> answer_error(const net::error_code& ec,
+                                    const beast_http::request_header<>& req, bool keep_alive);
   net::awaitable<bool> write_response(beast_http::response<beast_http::string_body>& res,
                                       bool head);
   [[nodiscard]] std::span<char> chunk();

@@ -45,6 +45,7 @@ struct sent_request {
   net::error_code ec;
   bool failed_downstream = false;
   bool replayable_failure = false;
+  bool upstream_closed = false;  // the upstream closed or reset the connection mid-request
 };
 
 // Sends the request (the rewritten header in d.request_head, then the streamed
@@ -59,8 +60,8 @@ net::awaitable<sent_request> send_request(downstream& d, upstream_connection& c,
   if (!r.ec) co_return sent_request{};
   if (r.failed_input) co_return sent_request{r.ec, true, false};
   // Only a request without a body can be replayed: a body is consumed as it streams.
-  co_return sent_request{upstream_error(r.ec), false,
-                         !had_body && c.reused && stale_connection_error(r.ec)};
+  const bool closed = stale_connection_error(r.ec);
+  co_return sent_request{upstream_error(r.ec), false, !had_body && c.reused && closed, closed};
 }
 
 struct read_response {
@@ -118,9 +119,10 @@ net::awaitable<forward_result> forward(upstream_pool& pool, downstream d,
   const bool has_body = !d.parser.is_done();
   const bool head = req.method() == verb::head;
   const bool websocket = is_websocket_upgrade(req);
-  const bool expect_continue =
-      has_body && boost::beast::iequals(req[field::expect], "100-continue");
   const bool client_http11 = req.version() >= 11;
+  // An HTTP/1.0 client gets no 1xx (RFC 9110 §15.2) and its expectation is ignored.
+  const bool expect_continue =
+      has_body && client_http11 && boost::beast::iequals(req[field::expect], "100-continue");
   const bool replayable = !has_body && idempotent(req.method());
   d.request_head.clear();
   write_upstream_request_head(d.request_head, req, d.peer, websocket, up.name);
@@ -147,8 +149,12 @@ net::awaitable<forward_result> forward(upstream_pool& pool, downstream d,
       }
     }
     auto sent = co_await send_request(d, *conn, up);
-    if (sent.ec) {
-      if (sent.replayable_failure && replayable && attempt == 0) continue;
+    if (sent.ec && sent.replayable_failure && replayable && attempt == 0) continue;
+    // An upstream that stopped reading the body and closed (a 413 for a body it will not
+    // take) may have answered first: that answer goes to the client, not a 502. A
+    // connection reset or closed has nothing more to wait for, so this read is quick.
+    const bool cut_off = sent.ec && !sent.failed_downstream && sent.upstream_closed;
+    if (sent.ec && !cut_off) {
       result.ec = sent.ec;
       result.failed_downstream = sent.failed_downstream;
       co_return result;
@@ -158,19 +164,22 @@ net::awaitable<forward_result> forward(upstream_pool& pool, downstream d,
     auto got = co_await read_response_header(rp, d.response_head, *conn, head, websocket,
                                              !extra.empty(), deadline);
     if (got.ec) {
-      if (got.replayable_failure && replayable && attempt == 0) continue;
-      result.ec = got.ec;
+      if (!cut_off && got.replayable_failure && replayable && attempt == 0) continue;
+      result.ec = cut_off ? sent.ec : got.ec;
       co_return result;
     }
 
     const bool upgraded = websocket && rp->status() == 101;
     const bool has_response_body = !rp->is_done();
     const bool until_eof = has_response_body && !rp->chunked() && !rp->has_content_length();
-    const bool upstream_reusable = rp->keep_alive() && !until_eof && !upgraded;
+    const bool upstream_reusable = rp->keep_alive() && !until_eof && !upgraded && !cut_off;
     result.status = rp->status();
     // A drain that began while the upstream was working still gets Connection: close.
     const bool draining = d.draining != nullptr && *d.draining;
-    result.keep_alive = d.keep_alive && !draining && !upgraded && !(until_eof && !client_http11);
+    // After an early answer the client's body is still coming: the session reads it away
+    // (linger) and closes.
+    result.keep_alive =
+        d.keep_alive && !draining && !upgraded && !(until_eof && !client_http11) && !cut_off;
     // A body delimited by the upstream closing becomes chunked for an HTTP/1.1 client;
     // an HTTP/1.0 client cannot read chunks, so it gets a close-delimited body instead.
     response_framing framing;

@@ -53,25 +53,35 @@ void append_field(std::string& out, const beast_http::fields::value_type& f) {
                      {f.value().data(), f.value().size()});
 }
 
-// Transfer-Encoding minus a final "chunked" (the relay decodes chunks and frames
-// the body itself), then "chunked" again when the body goes out chunked.
-void append_transfer_encoding(std::string& out, std::string_view upstream_te, bool chunked) {
-  std::string_view codings = upstream_te;
-  if (!codings.empty()) {
-    const auto comma = codings.rfind(',');
-    auto last = comma == std::string_view::npos ? codings : codings.substr(comma + 1);
-    last.remove_prefix(std::min(last.find_first_not_of(" \t"), last.size()));
-    while (!last.empty() && (last.back() == ' ' || last.back() == '\t')) last.remove_suffix(1);
-    if (iequals(last, "chunked")) {
-      codings = comma == std::string_view::npos ? std::string_view{} : codings.substr(0, comma);
-      while (!codings.empty() && (codings.back() == ' ' || codings.back() == '\t'))
-        codings.remove_suffix(1);
-    }
+std::string_view trim_ows(std::string_view s) {
+  s.remove_prefix(std::min(s.find_first_not_of(" \t"), s.size()));
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+// The upstream's transfer codings without "chunked" (the relay decodes chunks and
+// frames the body itself) and without empty list elements, rebuilt as a clean list,
+// then "chunked" again when the body goes out chunked. None at all to an HTTP/1.0
+// client, which must not be sent Transfer-Encoding (RFC 9112 §6.1).
+void append_transfer_encoding(std::string& out, std::string_view upstream_te, bool chunked,
+                              bool client_http10) {
+  if (client_http10) return;
+  bool any = false;
+  const auto append_coding = [&](std::string_view coding) {
+    out.append(any ? ", " : "Transfer-Encoding: ").append(coding);
+    any = true;
+  };
+  while (!upstream_te.empty()) {
+    const auto comma = upstream_te.find(',');
+    const auto element = trim_ows(upstream_te.substr(0, comma));
+    upstream_te.remove_prefix(comma == std::string_view::npos ? upstream_te.size() : comma + 1);
+    if (element.empty()) continue;
+    const auto coding = trim_ows(element.substr(0, element.find(';')));
+    if (iequals(coding, "chunked")) continue;
+    append_coding(element);
   }
-  if (codings.empty() && !chunked) return;
-  out.append("Transfer-Encoding: ").append(codings);
-  if (chunked) out.append(codings.empty() ? "chunked" : ", chunked");
-  out.append("\r\n");
+  if (chunked) append_coding("chunked");
+  if (any) out.append("\r\n");
 }
 
 }  // namespace
@@ -126,7 +136,7 @@ void write_upstream_request_head(std::string& out, const beast_http::request_hea
 
 void finish_downstream_response_head(std::string& out, std::string_view upstream_te,
                                      header_list extra, const response_framing& f) {
-  append_transfer_encoding(out, upstream_te, f.chunked);
+  append_transfer_encoding(out, upstream_te, f.chunked, f.client_http10);
   if (f.upgrade) {
     append_header_line(out, "Connection", "Upgrade");
   } else if (!f.keep_alive) {

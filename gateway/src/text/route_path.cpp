@@ -18,10 +18,21 @@ bool needs_rewrite(std::string_view path) noexcept {
          path.find("/.") != std::string_view::npos;
 }
 
-// Percent-decodes `path` into `out`; a '%' not followed by two hex digits stays as it is
-// (NGINX answers 400 there; routing on the literal text is as safe and refuses fewer of
-// the sloppy URLs clients send). False for "%00".
-bool decode(std::string_view path, std::string& out) {
+// RFC 3986 §2.3: the characters whose escapes mean the same as the characters.
+bool unreserved(char c) noexcept {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+         c == '.' || c == '_' || c == '~';
+}
+
+// Percent-decodes the escapes of unreserved characters in `path` into `out` and writes
+// every other escape with uppercase hex (RFC 3986 §6.2.2: "%2f" and "%2F" are one
+// path). An escaped '/' stays an escape, data inside a segment, as almost every server
+// reads it: decoded, "/limited/..%2fx" would route as "/x" while the upstream serves
+// something under /limited, past its limit. A '%' not followed by two hex digits stays
+// as it is (NGINX answers 400 there; routing on the literal text is as safe and refuses
+// fewer of the sloppy URLs clients send). False for "%00".
+bool decode_unreserved(std::string_view path, std::string& out) {
+  constexpr std::string_view hex_digits = "0123456789ABCDEF";
   out.clear();
   out.reserve(path.size());
   for (std::size_t i = 0; i < path.size(); ++i) {
@@ -31,7 +42,13 @@ bool decode(std::string_view path, std::string& out) {
       if (high >= 0 && low >= 0) {
         const auto byte = static_cast<char>(high * 16 + low);
         if (byte == '\0') return false;
-        out.push_back(byte);
+        if (unreserved(byte)) {
+          out.push_back(byte);
+        } else {
+          out.push_back('%');
+          out.push_back(hex_digits[static_cast<std::size_t>(high)]);
+          out.push_back(hex_digits[static_cast<std::size_t>(low)]);
+        }
         i += 2;
         continue;
       }
@@ -48,7 +65,7 @@ std::optional<std::string_view> route_path(std::string_view target, std::string&
   if (!needs_rewrite(path)) return path;
 
   std::string decoded;
-  if (!decode(path, decoded)) return std::nullopt;
+  if (!decode_unreserved(path, decoded)) return std::nullopt;
   // Segment by segment: empty ones (from "//") and "." dropped, ".." drops the one
   // before it. A trailing "/" (or "/." or "/..") is kept as one: "/a/" routes as "/a/".
   storage.clear();

@@ -7,11 +7,14 @@
 namespace floodgate::text {
 
 /// The path a request is routed (and so limited) by: the target's path without the
-/// query, percent-decoded, with runs of '/' merged and "." and ".." segments resolved,
-/// as NGINX does before matching a location. Without this a strict route could be
-/// walked around by spelling its path differently (`//login`, `/a/../login`,
-/// `/%6Cogin`) towards a looser route, while the upstream still serves `/login`.
-/// The request still goes upstream exactly as the client wrote it.
+/// query, the escapes of unreserved characters decoded (others kept, in uppercase
+/// hex: an escaped '/' is not a separator), runs of '/' merged and "." and ".."
+/// segments resolved (RFC 3986 §6.2.2). Without this a strict route could be walked
+/// around by spelling its path differently (`//login`, `/a/../login`, `/%6Cogin`)
+/// towards a looser route, while the upstream still serves `/login`; decoding '/'
+/// as well (as NGINX does) would open the opposite walk (`/limited/..%2fx` routed as
+/// `/x`, served under /limited). The request still goes upstream exactly as the
+/// client wrote it.
 ///
 /// Returns a view of `target` when nothing needs changing (the usual case: no copy),
 /// else of `storage`, which it fills. nullopt when the path cannot be routed: ".."

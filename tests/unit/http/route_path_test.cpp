@@ -36,13 +36,25 @@ TEST(route_path, normalises_other_spellings) {
   EXPECT_EQ(routed("/a/.."), "/");
   EXPECT_EQ(routed("/%6Cogin"), "/login");
   EXPECT_EQ(routed("/public/%2e%2E/login"), "/login");
-  EXPECT_EQ(routed("/api%2Fdata"), "/api/data");
+  EXPECT_EQ(routed("/%7euser/%41pi"), "/~user/Api");
   EXPECT_EQ(routed("/.well-known/x"), "/.well-known/x");
   EXPECT_EQ(routed("/a..b/c"), "/a..b/c");
   // Not an escape: kept as written.
   EXPECT_EQ(routed("/100%"), "/100%");
   EXPECT_EQ(routed("/a%zz"), "/a%zz");
   EXPECT_EQ(routed("/a%4"), "/a%4");
+}
+
+// Verifies escapes of reserved characters stay escapes (one spelling: uppercase hex):
+// an escaped '/' is data inside a segment, so "..%2f" is no dot segment and cannot
+// walk a request out of a stricter route's prefix.
+TEST(route_path, keeps_escaped_separators_inside_their_segment) {
+  EXPECT_EQ(routed("/api%2Fdata"), "/api%2Fdata");
+  EXPECT_EQ(routed("/api%2fdata"), "/api%2Fdata");
+  EXPECT_EQ(routed("/limited/..%2fx"), "/limited/..%2Fx");
+  EXPECT_EQ(routed("/limited/%2e%2e%2fx"), "/limited/..%2Fx");
+  EXPECT_EQ(routed("/a%20b/%c3%a9"), "/a%20b/%C3%A9");
+  EXPECT_EQ(routed("/a%5c..%5cb"), "/a%5C..%5Cb");
 }
 
 // Verifies the paths no route can take: above the root, or with a NUL.
