@@ -73,6 +73,13 @@ const fixture_case cases[] = {
     {"duplicate_route.yaml",
      "duplicate_route.yaml:11:11: routes[2].name: duplicate route name 'data' (first defined at "
      "line 5)\n"},
+    {"shadowed_routes.yaml",
+     "shadowed_routes.yaml:10:11: routes[1].path: never matched: route 'api' (line 6) already "
+     "takes every request here\n"
+     "shadowed_routes.yaml:23:11: routes[4].path: never matched: route 'reads' (line 14, path "
+     "'/items') already takes every request here\n"
+     "shadowed_routes.yaml:31:11: routes[6].path: never matched: route 'catch-all' (line 26, "
+     "path '/') already takes every request here\n"},
     {"missing_upstream.yaml",
      "missing_upstream.yaml:9:15: routes[0].upstream: unknown upstream 'backnd' (defined: "
      "backend, search)\n"},
@@ -130,6 +137,15 @@ const fixture_case cases[] = {
      "bad_redis_url.yaml:2:8: redis.url: expected a redis://[:password@]host:port[/db] or "
      "unix:///path URL\n"
      "bad_redis_url.yaml:3:12: redis.timeout: expected a duration (250ms, 2s, 5m, ...)\n"},
+    {"redis_url_bad_db.yaml",
+     "redis_url_bad_db.yaml:3:8: redis.url: invalid Redis URL: database must be a non-negative "
+     "integer, got 'abc'\n"},
+    {"redis_url_bad_port.yaml",
+     "redis_url_bad_port.yaml:3:8: redis.url: invalid Redis URL: port must be 1-65535, got "
+     "'notaport'\n"},
+    {"bad_postgres.yaml",
+     "bad_postgres.yaml:3:13: analytics.postgres: invalid PostgreSQL connection string: invalid "
+     "connection option \"hostt\"\n"},
     {"bad_analytics.yaml",
      "bad_analytics.yaml:2:3: analytics: missing required key 'postgres'\n"
      "bad_analytics.yaml:2:15: analytics.batch_size: expected a positive integer\n"
@@ -191,6 +207,8 @@ const fixture_case cases[] = {
      "several_problems.yaml:12:16: routes[0].limits[0].limit: expected a positive integer\n"
      "several_problems.yaml:14:11: routes[1].name: duplicate route name 'data' (first defined at "
      "line 7)\n"
+     "several_problems.yaml:15:11: routes[1].path: never matched: route 'data' (line 7) already "
+     "takes every request here\n"
      "several_problems.yaml:16:15: routes[1].upstream: unknown upstream 'missing' (defined: "
      "backend)\n"
      "several_problems.yaml:17:19: routes[1].failure_mode: expected open or closed\n"},

@@ -227,5 +227,22 @@ TEST(loader, problems_sorted_by_position) {
             "test.yaml:3:10: threads: expected an integer from 0 to 4096 (0 = one per core)\n");
 }
 
+// Verifies analytics.postgres takes both forms libpq reads: key=value and URI.
+TEST(loader, postgres_connection_string_forms) {
+  for (const std::string dsn : {"host=127.0.0.1 port=5432 dbname=floodgate user=fg",
+                                "postgresql://fg:secret@127.0.0.1:5432/floodgate?sslmode=disable",
+                                "postgres:///floodgate"}) {
+    EXPECT_EQ(load("analytics: {postgres: '" + dsn + "'}\n")->analytics->postgres, dsn);
+  }
+}
+
+// Verifies the Redis URLs the store accepts pass the config check too.
+TEST(loader, redis_url_forms) {
+  for (const std::string url : {"redis://127.0.0.1:6379/2", "redis://:p%40ss@[::1]:6380",
+                                "redis://user:pw@cache", "unix:///run/redis.sock?db=1"}) {
+    EXPECT_EQ(load("redis: {url: '" + url + "'}\n")->redis->url, url);
+  }
+}
+
 }  // namespace
 }  // namespace floodgate::config
