@@ -32,12 +32,12 @@ COPY --from=build /src/schema/schema.sql /usr/share/floodgate/schema.sql
 # Values that differ per environment are substituted into routes.yaml (${VAR:-default}).
 ENV FLOODGATE_CONFIG=/etc/floodgate/routes.yaml \
     FLOODGATE_LISTEN=0.0.0.0:8000 \
-    FLOODGATE_DASHBOARD_LISTEN=0.0.0.0:8080 \
-    FLOODGATE_HEALTH_URL=http://127.0.0.1:8000/health
+    FLOODGATE_DASHBOARD_LISTEN=0.0.0.0:8080
 USER floodgate
 EXPOSE 8000 8080 9001
-# The dashboard and the backend set FLOODGATE_HEALTH_URL to their own /health.
+# /health of whatever the container runs (gateway, dashboard or demo backend), on the port of
+# its listen variable; FLOODGATE_HEALTH_URL overrides it (scripts/docker-entrypoint.sh).
 HEALTHCHECK --interval=10s --timeout=3s --start-period=10s --retries=3 \
-  CMD curl -fsS -o /dev/null "$FLOODGATE_HEALTH_URL" || exit 1
+  CMD ["/usr/local/bin/floodgate-entrypoint", "healthcheck"]
 ENTRYPOINT ["/usr/local/bin/floodgate-entrypoint"]
 CMD ["gateway"]

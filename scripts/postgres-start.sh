@@ -8,8 +8,10 @@
 #   scripts/postgres-stop.sh  <data-dir>
 #
 # As root, PostgreSQL runs as $FLOODGATE_PG_USER (default: postgres), which must be able to
-# reach <data-dir>. PostgreSQL binaries: $FLOODGATE_PG_BIN, else pg_config --bindir, else
-# the newest /usr/lib/postgresql/*/bin. Connection string printed at the end.
+# reach <data-dir>. PostgreSQL binaries: $FLOODGATE_PG_BIN, else the newest
+# /usr/lib/postgresql/*/bin with an initdb, else pg_config --bindir (on Debian pg_config
+# comes with libpq-dev and names the client library's version, whose bin directory may
+# hold no server). Connection string printed at the end.
 set -euo pipefail
 
 data_dir=${1:?usage: postgres-start.sh <data-dir> [port]}

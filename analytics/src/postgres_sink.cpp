@@ -109,10 +109,21 @@ class postgres_sink final : public batch_sink {
   }
 
   void maintain() override {
-    pqxx::work tx(connection(), "floodgate_maintenance");
-    tx.exec("SELECT floodgate_ensure_partitions()");
+    // Separate transactions: partitions ahead are what writes need; retention failing (a
+    // role without the right to drop, a malformed retention setting) must not undo them.
+    {
+      pqxx::work tx(connection(), "floodgate_ensure_partitions");
+      tx.exec("SELECT floodgate_ensure_partitions()");
+      tx.commit();
+    }
+    pqxx::work tx(connection(), "floodgate_drop_partitions");
     tx.exec("SELECT floodgate_drop_partitions()");
     tx.commit();
+  }
+
+  void ping() override {
+    pqxx::nontransaction tx(connection());
+    tx.exec("SELECT 1");
   }
 
   void reset() noexcept override { conn_.reset(); }

@@ -41,23 +41,28 @@ struct recorder::impl {
 
   // The writer thread: take the waiting chunks when a batch is due and write them one by
   // one (each holds at most batch_size events); retry a failed chunk (same id, so never
-  // twice) until it is written or stop()'s deadline passes.
+  // twice) until it is written or, after stop()'s deadline, it has failed once more.
   void run() {
     // Named so its CPU shows apart from the request threads (top -H, /proc/<pid>/task).
     ::pthread_setname_np(::pthread_self(), "fg-analytics");
     std::vector<event_buffer::chunk> chunks;
     std::size_t current = 0;  // index of the chunk to write next
+    // First contact at start, so /health says "up" before any traffic.
+    auto next_ping = clock::now();
     auto next_maintenance = clock::now();
     for (;;) {
       if (current == chunks.size()) {
         chunks.clear();
         current = 0;
         if (buffer.closed() && buffer.waiting() == 0) break;
-      }
-      if (past_deadline()) break;
-      if (clock::now() >= next_maintenance) next_maintenance = maintain();
-      if (current == chunks.size()) {
-        buffer.take(chunks, next_maintenance);
+        // Idle: housekeeping, but not while stopping (that time is the events').
+        if (!buffer.closed()) {
+          if (clock::now() >= next_ping) next_ping = ping();
+          // Only against a database that answers: maintenance waiting for it runs as soon
+          // as it is back (partitions ahead may be missing after a long outage).
+          if (up.load() && clock::now() >= next_maintenance) next_maintenance = maintain();
+        }
+        buffer.take(chunks, up.load() ? std::min(next_ping, next_maintenance) : next_ping);
         continue;
       }
       auto& chunk = chunks[current];
@@ -72,6 +77,7 @@ struct recorder::impl {
         ++current;
         retry_delay.reset();
         set_up(true, {});
+        next_ping = clock::now() + options.ping_interval;  // a write is contact enough
       } catch (const poison_batch& e) {
         spdlog::error("analytics: PostgreSQL rejected a batch of {} events, dropped: {}", n,
                       e.what());
@@ -82,6 +88,9 @@ struct recorder::impl {
       } catch (const std::exception& e) {
         sink->reset();
         set_up(false, e.what());
+        // Checked after the attempt, not before: even stop(0) writes to a reachable
+        // database; past the deadline a failed batch is not retried.
+        if (past_deadline()) break;
         wait_for_retry(retry_delay.next());
       }
     }
@@ -90,18 +99,36 @@ struct recorder::impl {
     give_up(unwritten);
   }
 
-  // Partitions ahead and retention; also the first contact at start, which makes /health
-  // say "up" before any traffic. A failure must not hold up writes (they may still work,
-  // e.g. without the right to drop partitions), so it only schedules an earlier retry.
-  clock::time_point maintain() {
+  // Without writes nothing else would notice the database going away (or coming back).
+  clock::time_point ping() {
     try {
-      sink->maintain();
+      sink->ping();
       set_up(true, {});
-      return clock::now() + options.maintenance_interval;
     } catch (const std::exception& e) {
       sink->reset();
       set_up(false, e.what());
-      return clock::now() + retry_delay.next();
+    }
+    return clock::now() + options.ping_interval;
+  }
+
+  // Partitions ahead and retention. A failure here says nothing about writes (they may
+  // work, e.g. for a role without the right to drop partitions, or with a malformed
+  // retention setting): it neither marks the database down nor drops the connection, and
+  // is retried (and logged) on its own slow schedule.
+  clock::time_point maintain() {
+    try {
+      sink->maintain();
+      if (maintenance_failing) spdlog::info("analytics: partition maintenance succeeded again");
+      maintenance_failing = false;
+      return clock::now() + options.maintenance_interval;
+    } catch (const std::exception& e) {
+      maintenance_failing = true;
+      spdlog::warn(
+          "analytics: partition maintenance failed (event writes are not affected; next try in "
+          "{}s): {}",
+          std::chrono::duration_cast<std::chrono::seconds>(options.maintenance_retry).count(),
+          e.what());
+      return clock::now() + options.maintenance_retry;
     }
   }
 
@@ -148,7 +175,8 @@ struct recorder::impl {
   std::uint64_t chunk_seq = 0;
   std::string chunk_id;  // of the chunk being written; kept across its retries
   std::atomic<bool> up{false};
-  bool logged_state = false;  // writer thread only
+  bool logged_state = false;         // writer thread only
+  bool maintenance_failing = false;  // writer thread only
   std::atomic<std::uint64_t> written{0};
 
   std::mutex stop_mutex;

@@ -167,5 +167,45 @@ TEST_F(analytics_e2e, sigterm_flushes_the_buffer) {
   EXPECT_EQ(pg().count(sql), 7);
 }
 
+// Verifies `server.drain_timeout: 0` (do not wait for requests) still flushes analytics:
+// the flush has its own budget (it used to stop at once, dropping all 7 events).
+TEST_F(analytics_e2e, sigterm_with_zero_drain_timeout_still_flushes) {
+  gateway gw(config_for(pg(), "1h") + "server:\n  drain_timeout: 0\n", backend_.port());
+  client c(gw.port());
+  for (int i = 0; i < 7; ++i) {
+    EXPECT_EQ(c.get("/flushed/zero-" + std::to_string(i)).status, 200u);
+  }
+  const std::string sql =
+      "SELECT count(*) FROM decision_events WHERE route = 'flushed' AND path LIKE "
+      "'/flushed/zero-%'";
+  EXPECT_EQ(pg().count(sql), 0);
+  gw.signal(SIGTERM);
+  const int status = gw.wait(30s);
+  ASSERT_TRUE(WIFEXITED(status)) << status;
+  EXPECT_EQ(WEXITSTATUS(status), 0);
+  EXPECT_EQ(pg().count(sql), 7) << gw.log();
+  EXPECT_NE(gw.log().find("written=7 dropped=0"), std::string::npos) << gw.log();
+}
+
+// Verifies /health turns "down" without any traffic once PostgreSQL stops (the idle writer
+// pings it), and "up" again once it is back.
+TEST_F(analytics_e2e, health_follows_postgres_without_traffic) {
+  gateway gw(config_for(pg(), "1h"), backend_.port());
+  const auto analytics_is = [&](const char* state, std::chrono::seconds within) {
+    const auto until = std::chrono::steady_clock::now() + within;
+    const std::string want = std::string(R"("analytics": ")") + state + '"';
+    while (std::chrono::steady_clock::now() < until) {
+      if (get_once(gw.port(), "/health").body.find(want) != std::string::npos) return true;
+      std::this_thread::sleep_for(100ms);
+    }
+    return false;
+  };
+  ASSERT_TRUE(analytics_is("up", 10s));
+  pg().stop();
+  EXPECT_TRUE(analytics_is("down", 10s)) << gw.log();
+  pg().start();
+  EXPECT_TRUE(analytics_is("up", 10s)) << gw.log();
+}
+
 }  // namespace
 }  // namespace floodgate::e2e

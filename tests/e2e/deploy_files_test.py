@@ -225,10 +225,41 @@ class Dockerfile(unittest.TestCase):
         self.assertTrue(users and users[-1] not in ("root", "0"), users)
         checks = self.of("runtime", "HEALTHCHECK")
         self.assertEqual(len(checks), 1)
-        self.assertIn("FLOODGATE_HEALTH_URL", checks[0])
+        # The entrypoint picks the URL by what the container runs: a fixed gateway URL in the
+        # image made `docker run floodgate dashboard` unhealthy.
+        self.assertIn('"/usr/local/bin/floodgate-entrypoint", "healthcheck"', checks[0])
         env = " ".join(self.of("runtime", "ENV"))
-        self.assertIn("FLOODGATE_HEALTH_URL=http://127.0.0.1:8000/health", env)
+        self.assertNotIn("FLOODGATE_HEALTH_URL", env)
         self.assertIn("FLOODGATE_LISTEN=0.0.0.0:8000", env)
+        self.assertIn("FLOODGATE_DASHBOARD_LISTEN=0.0.0.0:8080", env)
+
+    def test_healthcheck_url_follows_the_command(self):
+        image_env = {"FLOODGATE_LISTEN": "0.0.0.0:8000", "FLOODGATE_DASHBOARD_LISTEN": "0.0.0.0:8080",
+                     "PATH": os.environ.get("PATH", "/usr/bin:/bin")}
+
+        def url(mode, **extra):
+            out = subprocess.run(["sh", repo_path("scripts/docker-entrypoint.sh"), "health-url", mode],
+                                 env={**image_env, **extra}, check=True, capture_output=True,
+                                 text=True)
+            return out.stdout.strip()
+
+        self.assertEqual(url("gateway"), "http://127.0.0.1:8000/health")
+        self.assertEqual(url("dashboard"), "http://127.0.0.1:8080/health")
+        self.assertEqual(url("demo-backend"), "http://127.0.0.1:9001/health")
+        self.assertEqual(url("gateway", FLOODGATE_LISTEN="0.0.0.0:8001"),
+                         "http://127.0.0.1:8001/health")
+        self.assertEqual(url("dashboard", FLOODGATE_DASHBOARD_LISTEN="[::]:9090"),
+                         "http://127.0.0.1:9090/health")
+        self.assertEqual(url("dashboard", FLOODGATE_HEALTH_URL="http://127.0.0.1:7/health"),
+                         "http://127.0.0.1:7/health")
+        # Every compose service's explicit URL agrees with what the entrypoint would pick.
+        for name, service in compose_config()["services"].items():
+            env = service.get("environment") or {}
+            command = service.get("command") or []
+            if "FLOODGATE_HEALTH_URL" in env and command:
+                picked = url(command[0], **{k: str(v) for k, v in env.items()
+                                            if k != "FLOODGATE_HEALTH_URL"})
+                self.assertEqual(picked, env["FLOODGATE_HEALTH_URL"], name)
 
     def test_runtime_stage_installs_every_shared_library_the_binaries_load(self):
         installs = " ".join(self.of("runtime", "RUN"))

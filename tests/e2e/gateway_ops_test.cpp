@@ -197,6 +197,25 @@ TEST_F(gateway_ops, sighup_invalid_file_keeps_old_config) {
       << metrics;
 }
 
+// Verifies SIGHUP with an emptied file (a truncated write, a bad mount) is refused and
+// every route keeps serving: an empty file is not a config without routes.
+TEST_F(gateway_ops, sighup_empty_file_keeps_old_config) {
+  gateway gw(config_with_limit(2), backend_.port());
+  client c(gw.port());
+  EXPECT_EQ(c.get("/api").status, 200u);
+
+  gw.write_config("# being rewritten\n");
+  gw.signal(SIGHUP);
+  ASSERT_TRUE(gw.wait_for_log("reload refused", 5s)) << gw.log();
+  EXPECT_NE(gw.log().find("routes.yaml:1:1: file holds only comments"), std::string::npos)
+      << gw.log();
+
+  auto r = c.get("/api");
+  EXPECT_EQ(r.status, 200u);
+  EXPECT_EQ(r.header("x-ratelimit-limit"), "2");
+  EXPECT_EQ(c.get("/api").status, 429u);
+}
+
 // Verifies SIGTERM lets an in-flight slow request finish with 200, then the process exits 0.
 TEST_F(gateway_ops, sigterm_drains_in_flight_requests) {
   gateway gw(config_with_limit(5), backend_.port());

@@ -31,6 +31,11 @@ using namespace std::chrono_literals;
 
 namespace {
 
+/// How long SIGTERM's analytics flush may retry a failing write. Its own budget, not
+/// server.drain_timeout: a drain of 0 ("do not wait for requests") must not mean "throw the
+/// buffered events away". Every batch gets at least one attempt whatever this says.
+constexpr std::chrono::milliseconds analytics_flush_budget = 5s;
+
 unsigned worker_count(const config::config& cfg) {
   if (cfg.threads != 0) return cfg.threads;
   return std::max(1u, std::thread::hardware_concurrency());
@@ -131,7 +136,7 @@ int gateway_app::run() {
   // Only now, with no request in flight, flush analytics: stop() blocks, so it must not
   // run on a worker.
   if (recorder_) {
-    recorder_->stop(startup_config_->server.drain_timeout);
+    recorder_->stop(analytics_flush_budget);
     spdlog::info("analytics flushed: written={} dropped={}", recorder_->written(),
                  recorder_->dropped());
   }

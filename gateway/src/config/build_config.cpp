@@ -1,8 +1,11 @@
 #include <algorithm>
 #include <array>
 
+#include <floodgate/analytics/connection_string.hpp>
+
 #include "config/build.hpp"
 #include "config/schema.hpp"
+#include "redis/redis_url.hpp"
 
 // Everything except the routes: the listener, Redis, analytics, upstreams and
 // the server/logging extensions.
@@ -17,14 +20,15 @@ std::optional<redis_config> read_redis(reader& r, const field& f) {
   redis_config out;
   if (auto url = m.get("url")) {
     if (auto text = r.string(*url)) {
-      // The Redis store parses the rest; here we catch what can be caught
-      // without knowing its URL grammar: the scheme and an empty target.
-      const bool tcp = text->starts_with("redis://") && text->size() > 8;
-      const bool unix_socket = text->starts_with("unix:///");
-      if (tcp || unix_socket) {
-        out.url = *text;
-      } else {
+      // The store's own parser: a URL passes here exactly when the gateway can start
+      // with it. Its message for a wrong scheme would repeat the URL (and a password).
+      const auto parsed = redis::parse_redis_url(*text);
+      if (!text->starts_with("redis://") && !text->starts_with("unix://")) {
         r.report(*url, "expected a redis://[:password@]host:port[/db] or unix:///path URL");
+      } else if (!parsed) {
+        r.report(*url, "invalid Redis URL: " + parsed.error());
+      } else {
+        out.url = *text;
       }
     }
   }
@@ -50,6 +54,8 @@ std::optional<analytics_config> read_analytics(reader& r, const field& f) {
     auto text = r.string(*dsn);
     if (text && text->empty()) {
       r.report(*dsn, "expected a PostgreSQL connection string");
+    } else if (auto why = text ? analytics::connection_string_problem(*text) : std::nullopt) {
+      r.report(*dsn, "invalid PostgreSQL connection string: " + *why);
     } else if (text) {
       out.postgres = *text;
     }

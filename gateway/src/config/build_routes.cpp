@@ -7,6 +7,7 @@
 
 #include "config/build.hpp"
 #include "config/duration.hpp"
+#include "config/route_rules.hpp"
 #include "config/schema.hpp"
 #include "text/route_path.hpp"
 
@@ -238,11 +239,22 @@ route_config read_route(reader& r, const mapping& m, const config& c) {
 
 std::vector<route_config> build_routes(reader& r, const field& routes, const config& c) {
   std::vector<route_config> out;
+  std::vector<int> lines;                 // of each route in `out`
   std::map<std::string, int> first_line;  // route name -> line of its first definition
   for (const auto& element : r.list(routes)) {
     const mapping m(r, element, schema::route);
     if (!m.valid()) continue;
     route_config route = read_route(r, m, c);
+    // First match wins, so a route behind one that takes all its requests is dead text,
+    // most likely a forgotten copy or a misplaced catch-all (NGINX refuses duplicate
+    // locations for the same reason).
+    if (const auto earlier = shadowing_route(out, route)) {
+      const route_config& e = out[*earlier];
+      const std::string where =
+          std::to_string(lines[*earlier]) + (e.path == route.path ? "" : ", path '" + e.path + "'");
+      r.report(*m.get("path"), "never matched: route '" + e.name + "' (line " + where +
+                                   ") already takes every request here");
+    }
     // A name is only set when it was present and valid, so its field exists.
     if (!route.name.empty()) {
       const field name = *m.get("name");
@@ -253,6 +265,7 @@ std::vector<route_config> build_routes(reader& r, const field& routes, const con
       }
     }
     out.push_back(std::move(route));
+    lines.push_back(element.mark.line + 1);
   }
   return out;
 }

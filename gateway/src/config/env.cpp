@@ -61,18 +61,24 @@ class line_substituter {
 
     const std::string name(line.substr(name_begin, name_end - name_begin));
     const std::optional<std::string> value = lookup_(name);
-    if (has_default) {
-      if (value && !value->empty()) {
-        out_ += *value;
-      } else {
-        out_ += line.substr(name_end + 2, close - name_end - 2);
-      }
+    std::string_view replacement;
+    if (has_default && !(value && !value->empty())) {
+      replacement = line.substr(name_end + 2, close - name_end - 2);
     } else if (value) {
-      out_ += *value;
+      replacement = *value;
     } else {
       report(dollar, "environment variable " + name + " is not set (write ${" + name +
                          ":-default} to give a default)");
+      return close + 1;
     }
+    // Text is substituted before YAML is parsed: a line break would start new lines (even
+    // new keys) and move every later problem off the line the file shows.
+    if (replacement.find_first_of("\r\n") != std::string_view::npos) {
+      report(dollar, "environment variable " + name +
+                         " contains a line break (a value is substituted into one line)");
+      return close + 1;
+    }
+    out_ += replacement;
     return close + 1;
   }
 

@@ -3,12 +3,14 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
 #include <yaml-cpp/yaml.h>
 
 #include "config/build.hpp"
+#include "config/yaml_document.hpp"
 
 namespace floodgate::config {
 namespace {
@@ -31,6 +33,23 @@ std::vector<problem> sorted(std::vector<problem> problems) {
   return problems;
 }
 
+std::string describe(std::filesystem::file_type type) {
+  switch (type) {
+    case std::filesystem::file_type::directory:
+      return "a directory";
+    case std::filesystem::file_type::character:
+      return "a character device";
+    case std::filesystem::file_type::block:
+      return "a block device";
+    case std::filesystem::file_type::fifo:
+      return "a pipe";
+    case std::filesystem::file_type::socket:
+      return "a socket";
+    default:
+      return "of an unknown kind";
+  }
+}
+
 }  // namespace
 
 config_error::config_error(std::vector<problem> problems)
@@ -45,18 +64,7 @@ config_ptr load_string(const std::string& text, const std::string& file_name,
   substitution substituted = substitute_env(text, file_name, env);
   if (!substituted.problems.empty()) throw config_error(std::move(substituted.problems));
 
-  YAML::Node root;
-  try {
-    root = YAML::Load(substituted.text);
-  } catch (const YAML::ParserException& e) {
-    problem p{file_name, 0, 0, {}, "invalid YAML: " + e.msg};
-    if (!e.mark.is_null()) {
-      p.line = e.mark.line + 1;
-      p.column = e.mark.column + 1;
-    }
-    throw config_error({std::move(p)});
-  }
-
+  const YAML::Node root = detail::parse_single_document(substituted.text, file_name);
   detail::reader r(file_name);
   auto built = std::make_shared<config>(detail::build_config(r, root));
   if (r.has_problems()) throw config_error(r.take_problems());
@@ -68,6 +76,13 @@ config_ptr load_string(const std::string& text, const std::string& file_name) {
 }
 
 config_ptr load_file(const std::string& path) {
+  // A directory opens and reads as nothing, /dev/null reads as nothing, a FIFO may
+  // block: none of them is a config file, whatever their content.
+  std::error_code ec;
+  const auto status = std::filesystem::status(path, ec);
+  if (!ec && status.type() != std::filesystem::file_type::regular) {
+    throw config_error({{path, 0, 0, {}, "not a regular file (" + describe(status.type()) + ")"}});
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     throw config_error(

@@ -11,9 +11,21 @@ namespace {
 
 constexpr std::string_view duration_expectation = "expected a duration (250ms, 2s, 5m, ...)";
 
+/// "negative value" and "value out of range" say more than the examples; text that is no
+/// duration at all ("5 minutes") gets the examples alone.
+std::string duration_problem(const boost::system::error_code& why) {
+  std::string message(duration_expectation);
+  if (why == parse_errc::negative) message += ": " + why.message();
+  if (why == parse_errc::out_of_range) message += ": " + why.message() + " (at most 3650d)";
+  return message;
+}
+
+/// Where to report on `node`: its own position, or `fallback` (its key, its list) when it
+/// is empty. yaml-cpp gives an empty value the position of the token after it, which is
+/// the next key, often on a later line.
 YAML::Mark mark_or(const YAML::Node& node, const YAML::Mark& fallback) {
   const YAML::Mark m = node.Mark();
-  return m.is_null() ? fallback : m;
+  return m.is_null() || node.IsNull() ? fallback : m;
 }
 
 /// Scalar text of a non-empty scalar node, else nullopt.
@@ -162,7 +174,7 @@ std::optional<std::chrono::milliseconds> reader::duration(const field& f, bool a
   }
   auto parsed = parse_duration(*text);
   if (!parsed) {
-    report(f, std::string(duration_expectation));
+    report(f, duration_problem(parsed.error()));
     return std::nullopt;
   }
   if (!allow_zero && parsed->count() == 0) {

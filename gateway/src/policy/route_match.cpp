@@ -1,6 +1,7 @@
 #include "policy/route_match.hpp"
 
-#include <algorithm>
+#include "config/route_rules.hpp"
+#include "text/route_path.hpp"
 
 namespace floodgate::policy {
 
@@ -14,20 +15,11 @@ std::string_view without_query(std::string_view target) noexcept {
 }  // namespace
 
 bool path_matches(std::string_view prefix, std::string_view path) noexcept {
-  path = without_query(path);
-  if (!path.starts_with(prefix)) return false;
-  if (path.size() == prefix.size()) return true;
-  // The prefix already ends on a boundary ("/" or "/api/"), or the next character starts a
-  // new segment: "/api/data" must not capture "/api/database".
-  return prefix.ends_with('/') || path[prefix.size()] == '/';
+  return text::under_route_prefix(prefix, without_query(path));
 }
 
 bool method_matches(const config::route_config& route, std::string_view method) noexcept {
-  if (route.methods.empty()) return true;
-  const auto listed = [&](std::string_view m) {
-    return std::find(route.methods.begin(), route.methods.end(), m) != route.methods.end();
-  };
-  return listed(method) || (method == "HEAD" && listed("GET"));
+  return config::takes_method(route, method);
 }
 
 const config::route_config* match_route(const config::config& cfg, std::string_view method,

@@ -91,4 +91,12 @@ std::optional<std::string_view> route_path(std::string_view target, std::string&
   return std::string_view{storage};
 }
 
+bool under_route_prefix(std::string_view prefix, std::string_view path) noexcept {
+  if (!path.starts_with(prefix)) return false;
+  if (path.size() == prefix.size()) return true;
+  // The prefix already ends on a boundary ("/" or "/api/"), or the next character starts a
+  // new segment: "/api/data" must not capture "/api/database".
+  return prefix.ends_with('/') || path[prefix.size()] == '/';
+}
+
 }  // namespace floodgate::text

@@ -22,4 +22,10 @@ namespace floodgate::text {
 [[nodiscard]] std::optional<std::string_view> route_path(std::string_view target,
                                                          std::string& storage);
 
+/// True when the routed path `path` (no query) falls under the route prefix `prefix` on a
+/// segment boundary: "/api/data" takes "/api/data" and "/api/data/x", not "/api/database";
+/// "/" (and any prefix ending in '/') takes everything below it. Shared by request
+/// matching and the config check for routes that can never match.
+[[nodiscard]] bool under_route_prefix(std::string_view prefix, std::string_view path) noexcept;
+
 }  // namespace floodgate::text

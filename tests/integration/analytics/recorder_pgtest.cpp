@@ -272,5 +272,39 @@ TEST_F(pg_test, full_buffer_counts_drops_exactly) {
   EXPECT_EQ(events_of(pg(), route, " AND substr(path, 7)::int < 300"), 300);
 }
 
+// Verifies a retention setting PostgreSQL cannot read breaks only retention: the partitions
+// ahead are still created (their own transaction), the database stays "up" and every event
+// is written (it used to flip down/up twice a second and reset the connection each time).
+TEST_F(pg_test, failing_retention_keeps_writes_up_and_partitions_ahead) {
+  const std::string last_day =
+      "'decision_events_p' || to_char((now() AT TIME ZONE 'UTC')::date + 7, 'YYYYMMDD')";
+  pg().exec("DO $$ BEGIN EXECUTE format('DROP TABLE IF EXISTS %I', " + last_day + "); END $$");
+  pg().exec("UPDATE floodgate_settings SET value = '30 dayz' WHERE key = 'retention'");
+
+  EXPECT_THROW(analytics::make_postgres_sink(pg().uri())->maintain(), std::exception);
+  EXPECT_EQ(pg().count("SELECT count(*) FROM pg_class WHERE relname = " + last_day), 1);
+
+  auto o = options_for(pg());
+  o.maintenance_retry = milliseconds{100};
+  o.ping_interval = milliseconds{50};
+  int down_samples = 0;
+  {
+    recorder r(o);
+    const auto until = steady_clock::now() + seconds{5};
+    while (!r.database_up() && steady_clock::now() < until) std::this_thread::sleep_for(10ms);
+    ASSERT_TRUE(r.database_up());
+    for (int i = 0; i < 100; ++i) {
+      r.record(make_event("bad-retention", i));
+      if (!r.database_up()) ++down_samples;
+      std::this_thread::sleep_for(10ms);
+    }
+    r.stop(seconds{10});
+    EXPECT_EQ(r.written(), 100u);
+  }
+  pg().exec("UPDATE floodgate_settings SET value = '14 days' WHERE key = 'retention'");
+  EXPECT_EQ(down_samples, 0);
+  EXPECT_EQ(events_of(pg(), "bad-retention"), 100);
+}
+
 }  // namespace
 }  // namespace floodgate::test

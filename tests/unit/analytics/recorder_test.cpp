@@ -25,6 +25,8 @@ struct fake_sink_state {
   int failures = 0;
   bool failing = false;
   int maintained = 0;
+  int pings = 0;
+  bool maintenance_failing = false;
 };
 
 class fake_sink final : public batch_sink {
@@ -46,7 +48,13 @@ class fake_sink final : public batch_sink {
   void maintain() override {
     std::lock_guard lock(s_->mutex);
     if (s_->failing) throw std::runtime_error("connection refused");
+    if (s_->maintenance_failing) throw std::runtime_error("permission denied for schema public");
     ++s_->maintained;
+  }
+  void ping() override {
+    std::lock_guard lock(s_->mutex);
+    ++s_->pings;
+    if (s_->failing) throw std::runtime_error("connection refused");
   }
   void reset() noexcept override {}
 
@@ -178,6 +186,60 @@ TEST(recorder, stop_is_bounded_when_the_database_stays_down) {
   EXPECT_EQ(r.buffered(), 0u);
   r.record(event("/after"));
   EXPECT_EQ(r.dropped(), 16u);
+}
+
+// Verifies stop() with no time at all still writes to a sink that works: every waiting
+// batch gets one attempt (server.drain_timeout: 0 used to drop the whole buffer).
+TEST(recorder, stop_with_zero_timeout_still_writes_once) {
+  auto state = std::make_shared<fake_sink_state>();
+  recorder r(options(10, 1000), std::make_unique<fake_sink>(state));
+  for (int i = 0; i < 25; ++i) r.record(event(numbered_path(i)));
+  r.stop(milliseconds{0});
+  EXPECT_EQ(r.written(), 25u);
+  EXPECT_EQ(r.dropped(), 0u);
+}
+
+// Verifies failing maintenance (retention that cannot be applied) leaves the database "up"
+// while writes succeed, and is retried on its own schedule, not at the reconnect backoff.
+TEST(recorder, failing_maintenance_does_not_mark_the_database_down) {
+  auto state = std::make_shared<fake_sink_state>();
+  state->maintenance_failing = true;
+  auto o = options(1, 1000);
+  o.maintenance_retry = milliseconds{100};
+  o.ping_interval = milliseconds{10};
+  recorder r(o, std::make_unique<fake_sink>(state));
+  ASSERT_TRUE(eventually([&] { return r.database_up(); }));
+  int down_samples = 0;
+  for (int i = 0; i < 50; ++i) {
+    r.record(event(numbered_path(i)));
+    if (!r.database_up()) ++down_samples;
+    std::this_thread::sleep_for(milliseconds{10});
+  }
+  EXPECT_EQ(down_samples, 0);
+  EXPECT_TRUE(eventually([&] { return r.written() == 50u; }));
+  r.stop(seconds{5});
+  EXPECT_EQ(r.written(), 50u);
+  EXPECT_EQ(state->maintained, 0);
+}
+
+// Verifies an idle writer notices the database going away and coming back (by pinging),
+// so /health does not report a stale "up" without traffic.
+TEST(recorder, idle_writer_follows_the_database) {
+  auto state = std::make_shared<fake_sink_state>();
+  auto o = options(10, 1000);
+  o.ping_interval = milliseconds{20};
+  recorder r(o, std::make_unique<fake_sink>(state));
+  ASSERT_TRUE(eventually([&] { return r.database_up(); }));
+  {
+    std::lock_guard lock(state->mutex);
+    state->failing = true;
+  }
+  EXPECT_TRUE(eventually([&] { return !r.database_up(); }, seconds{2}));
+  {
+    std::lock_guard lock(state->mutex);
+    state->failing = false;
+  }
+  EXPECT_TRUE(eventually([&] { return r.database_up(); }, seconds{2}));
 }
 
 }  // namespace

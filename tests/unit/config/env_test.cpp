@@ -85,6 +85,19 @@ TEST_F(substitute_env_test, malformed_references) {
 }
 
 // Verifies the process environment is the default lookup.
+// Verifies a value with a line break is refused: substituted as text, it would add lines
+// (and keys) to the file and shift every later line number.
+TEST_F(substitute_env_test, line_break_in_value_is_an_error) {
+  vars_["MULTI"] = "x\nroutes: []";
+  vars_["CR"] = "x\r";
+  EXPECT_EQ(problems("a: 1\nb: ${MULTI}\nc: ${CR}\n"),
+            (std::vector<std::string>{
+                "f.yaml:2:4: environment variable MULTI contains a line break (a value is "
+                "substituted into one line)",
+                "f.yaml:3:4: environment variable CR contains a line break (a value is "
+                "substituted into one line)"}));
+}
+
 TEST(process_env, reads_environment) {
   ::setenv("FLOODGATE_CONFIG_TEST_VAR", "from-env", 1);
   ::unsetenv("FLOODGATE_CONFIG_TEST_UNSET");

@@ -21,6 +21,7 @@ std::ostream& operator<<(std::ostream& os, const fixture_case& c) {
 
 std::string read_fixture(const std::string& name) {
   std::ifstream in(std::string(FLOODGATE_CONFIG_FIXTURES) + "/" + name);
+  EXPECT_TRUE(in.is_open()) << "missing fixture " << name;
   std::ostringstream text;
   text << in.rdbuf();
   return text.str();
@@ -29,7 +30,6 @@ std::string read_fixture(const std::string& name) {
 /// The problems `name` produces with an empty environment ("" when it loads).
 std::string check(const std::string& name) {
   const std::string text = read_fixture(name);
-  EXPECT_FALSE(text.empty()) << "missing fixture " << name;
   try {
     (void)load_string(text, name, [](const std::string&) { return std::optional<std::string>{}; });
   } catch (const config_error& e) {
@@ -55,7 +55,7 @@ const fixture_case cases[] = {
     {"zero_duration.yaml",
      "zero_duration.yaml:2:12: redis.timeout: expected a duration of at least 1ms\n"
      "zero_duration.yaml:6:22: upstreams.backend.connect_timeout: expected a duration (250ms, 2s, "
-     "5m, ...)\n"
+     "5m, ...): negative value\n"
      "zero_duration.yaml:7:14: upstreams.backend.timeout: expected a duration (250ms, 2s, 5m, "
      "...)\n"},
     {"unknown_algorithm.yaml",
@@ -73,6 +73,13 @@ const fixture_case cases[] = {
     {"duplicate_route.yaml",
      "duplicate_route.yaml:11:11: routes[2].name: duplicate route name 'data' (first defined at "
      "line 5)\n"},
+    {"shadowed_routes.yaml",
+     "shadowed_routes.yaml:10:11: routes[1].path: never matched: route 'api' (line 6) already "
+     "takes every request here\n"
+     "shadowed_routes.yaml:23:11: routes[4].path: never matched: route 'reads' (line 14, path "
+     "'/items') already takes every request here\n"
+     "shadowed_routes.yaml:31:11: routes[6].path: never matched: route 'catch-all' (line 26, "
+     "path '/') already takes every request here\n"},
     {"missing_upstream.yaml",
      "missing_upstream.yaml:9:15: routes[0].upstream: unknown upstream 'backnd' (defined: "
      "backend, search)\n"},
@@ -130,6 +137,15 @@ const fixture_case cases[] = {
      "bad_redis_url.yaml:2:8: redis.url: expected a redis://[:password@]host:port[/db] or "
      "unix:///path URL\n"
      "bad_redis_url.yaml:3:12: redis.timeout: expected a duration (250ms, 2s, 5m, ...)\n"},
+    {"redis_url_bad_db.yaml",
+     "redis_url_bad_db.yaml:3:8: redis.url: invalid Redis URL: database must be a non-negative "
+     "integer, got 'abc'\n"},
+    {"redis_url_bad_port.yaml",
+     "redis_url_bad_port.yaml:3:8: redis.url: invalid Redis URL: port must be 1-65535, got "
+     "'notaport'\n"},
+    {"bad_postgres.yaml",
+     "bad_postgres.yaml:3:13: analytics.postgres: invalid PostgreSQL connection string: invalid "
+     "connection option \"hostt\"\n"},
     {"bad_analytics.yaml",
      "bad_analytics.yaml:2:3: analytics: missing required key 'postgres'\n"
      "bad_analytics.yaml:2:15: analytics.batch_size: expected a positive integer\n"
@@ -163,11 +179,36 @@ const fixture_case cases[] = {
      "duplicate_key.yaml:8:5: routes[0].path: duplicate key (first at line 6)\n"},
     {"yaml_syntax.yaml", "yaml_syntax.yaml:4:1: invalid YAML: end of sequence flow not found\n"},
     {"not_a_mapping.yaml", "not_a_mapping.yaml:1:1: expected a mapping\n"},
+    {"empty.yaml",
+     "empty.yaml:1:1: file is empty (expected a mapping of settings: listen, upstreams, routes, "
+     "...)\n"},
+    {"comments_only.yaml",
+     "comments_only.yaml:1:1: file holds only comments (expected a mapping of settings: listen, "
+     "upstreams, routes, ...)\n"},
+    {"empty_document.yaml",
+     "empty_document.yaml:2:1: document is empty (expected a mapping of settings: listen, "
+     "upstreams, routes, ...)\n"},
+    {"two_documents.yaml",
+     "two_documents.yaml:9:1: a second YAML document starts here; a config file holds exactly one "
+     "(remove the '---' and what follows, or merge it into the first)\n"},
+    {"empty_value.yaml",
+     "empty_value.yaml:5:1: threads: expected an integer from 0 to 4096 (0 = one per core)\n"
+     "empty_value.yaml:7:1: listen: expected host:port\n"
+     "empty_value.yaml:13:7: routes[0].limits[0]: missing required key 'algorithm'\n"
+     "empty_value.yaml:13:7: routes[0].limits[0]: missing required key 'limit'\n"
+     "empty_value.yaml:13:7: routes[0].limits[0]: missing required key 'window'\n"},
+    {"duration_reasons.yaml",
+     "duration_reasons.yaml:3:18: circuit_breaker.reset_timeout: expected a duration (250ms, 2s, "
+     "5m, ...): negative value\n"
+     "duration_reasons.yaml:7:14: upstreams.backend.timeout: expected a duration (250ms, 2s, 5m, "
+     "...): value out of range (at most 3650d)\n"},
     {"several_problems.yaml",
      "several_problems.yaml:2:1: treads: unknown key (did you mean 'threads'?)\n"
      "several_problems.yaml:12:16: routes[0].limits[0].limit: expected a positive integer\n"
      "several_problems.yaml:14:11: routes[1].name: duplicate route name 'data' (first defined at "
      "line 7)\n"
+     "several_problems.yaml:15:11: routes[1].path: never matched: route 'data' (line 7) already "
+     "takes every request here\n"
      "several_problems.yaml:16:15: routes[1].upstream: unknown upstream 'missing' (defined: "
      "backend)\n"
      "several_problems.yaml:17:19: routes[1].failure_mode: expected open or closed\n"},
@@ -210,6 +251,35 @@ TEST(load_file, missing_file) {
   } catch (const config_error& e) {
     EXPECT_EQ(format_problems(e),
               "no/such/routes.yaml: cannot read file: No such file or directory\n");
+  }
+}
+
+// Verifies a directory or a device given as the config file is refused before it is
+// read: both read as nothing, which would otherwise pass as a config without routes.
+TEST(load_file, refuses_what_is_not_a_regular_file) {
+  for (const auto& [path, kind] :
+       {std::pair<std::string, std::string>{FLOODGATE_CONFIG_FIXTURES, "a directory"},
+        {"/dev/null", "a character device"}}) {
+    try {
+      (void)load_file(path);
+      ADD_FAILURE() << "expected a config_error for " << path;
+    } catch (const config_error& e) {
+      EXPECT_EQ(format_problems(e), path + ": not a regular file (" + kind + ")\n");
+    }
+  }
+}
+
+// Verifies an empty file is refused by load_file too (the path --check and reload take).
+TEST(load_file, refuses_empty_file) {
+  const std::string path = std::string(FLOODGATE_CONFIG_FIXTURES) + "/empty.yaml";
+  try {
+    (void)load_file(path);
+    FAIL() << "expected a config_error";
+  } catch (const config_error& e) {
+    EXPECT_EQ(format_problems(e),
+              path +
+                  ":1:1: file is empty (expected a mapping of settings: listen, upstreams, "
+                  "routes, ...)\n");
   }
 }
 

@@ -26,9 +26,10 @@ std::string problems_of(const std::string& text) {
   return "";
 }
 
-// Verifies an empty document is a valid config with every default of SPEC.md.
-TEST(loader, empty_file_gives_defaults) {
-  const auto c = load("");
+// Verifies a document with no routes is a valid config with every default of SPEC.md
+// (an empty file is refused: fixtures_test.cpp).
+TEST(loader, no_settings_gives_defaults) {
+  const auto c = load("routes: []\n");
   EXPECT_EQ(c->source_file, "test.yaml");
   EXPECT_EQ(c->listen, (endpoint{"0.0.0.0", 8000}));
   EXPECT_EQ(c->threads, 0u);
@@ -224,6 +225,23 @@ TEST(loader, problems_sorted_by_position) {
             "test.yaml:2:35: routes[0].upstream: unknown upstream 'nowhere' (no upstreams are "
             "defined)\n"
             "test.yaml:3:10: threads: expected an integer from 0 to 4096 (0 = one per core)\n");
+}
+
+// Verifies analytics.postgres takes both forms libpq reads: key=value and URI.
+TEST(loader, postgres_connection_string_forms) {
+  for (const std::string dsn : {"host=127.0.0.1 port=5432 dbname=floodgate user=fg",
+                                "postgresql://fg:secret@127.0.0.1:5432/floodgate?sslmode=disable",
+                                "postgres:///floodgate"}) {
+    EXPECT_EQ(load("analytics: {postgres: '" + dsn + "'}\n")->analytics->postgres, dsn);
+  }
+}
+
+// Verifies the Redis URLs the store accepts pass the config check too.
+TEST(loader, redis_url_forms) {
+  for (const std::string url : {"redis://127.0.0.1:6379/2", "redis://:p%40ss@[::1]:6380",
+                                "redis://user:pw@cache", "unix:///run/redis.sock?db=1"}) {
+    EXPECT_EQ(load("redis: {url: '" + url + "'}\n")->redis->url, url);
+  }
 }
 
 }  // namespace

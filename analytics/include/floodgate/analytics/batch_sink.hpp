@@ -34,8 +34,13 @@ class batch_sink {
   virtual void write(std::span<const decision_event> events, std::string_view batch_id) = 0;
 
   /// Periodic housekeeping (partitions ahead, retention). Connects first when needed.
-  /// Throws on failure.
+  /// Throws on failure. A failure says nothing about writes (a role may write events but
+  /// not drop partitions): the recorder logs it and keeps the connection.
   virtual void maintain() = 0;
+
+  /// A cheap round trip (SELECT 1), so an idle writer notices the database going away or
+  /// coming back. Connects first when needed. Throws on failure.
+  virtual void ping() = 0;
 
   /// Forgets the connection after a failure; the next call reconnects.
   virtual void reset() noexcept = 0;
@@ -43,8 +48,9 @@ class batch_sink {
 
 /// The PostgreSQL sink: COPY into decision_events and upsert of the minute rollups in one
 /// transaction per batch (with a floodgate_batches marker row); maintain() calls
-/// floodgate_ensure_partitions() and floodgate_drop_partitions(). `postgres` is a libpq connection
-/// string or URI.
+/// floodgate_ensure_partitions() and then floodgate_drop_partitions(), each in its own
+/// transaction (a retention that cannot be applied must not undo the partitions ahead).
+/// `postgres` is a libpq connection string or URI.
 [[nodiscard]] std::unique_ptr<batch_sink> make_postgres_sink(std::string postgres);
 
 }  // namespace floodgate::analytics

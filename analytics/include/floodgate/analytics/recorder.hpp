@@ -21,6 +21,12 @@ struct recorder_options {
   std::chrono::milliseconds reconnect_max{5000};
   /// How often partitions ahead are created and retention is applied (also at start).
   std::chrono::milliseconds maintenance_interval{std::chrono::hours(1)};
+  /// After a failed maintenance: when to try again (and log again). Its own slow schedule:
+  /// maintenance failing never marks the database down while writes succeed.
+  std::chrono::milliseconds maintenance_retry{std::chrono::minutes(1)};
+  /// With no batch written for this long, the writer pings the database (SELECT 1, reconnecting
+  /// when needed), so database_up() follows the database also without traffic.
+  std::chrono::milliseconds ping_interval{std::chrono::seconds(5)};
 };
 
 /// Takes decision events from the request path and writes them to PostgreSQL
@@ -47,11 +53,13 @@ class recorder {
   void record(decision_event e) noexcept;
 
   /// Flushes everything buffered, retrying for at most `timeout`, then stops the writer.
-  /// Events still unwritten at the deadline are counted as dropped. Idempotent.
+  /// Every waiting batch gets at least one write attempt, even with a timeout of 0 (a
+  /// reachable database gets all of them); after the deadline a failed batch is not retried,
+  /// and what is still unwritten is counted as dropped. Idempotent.
   void stop(std::chrono::milliseconds timeout = std::chrono::seconds(10));
 
-  /// True once the database answered (start-up maintenance or a write); false from a
-  /// failed call until the next successful one.
+  /// True once the database answered (a ping or a write); false from a failed one until
+  /// the next successful one. An idle writer pings every ping_interval.
   [[nodiscard]] bool database_up() const noexcept;
   /// Events stored in the database so far.
   [[nodiscard]] std::uint64_t written() const noexcept;
