@@ -267,6 +267,13 @@ TEST_F(proxy, maps_upstream_failures) {
     EXPECT_EQ(r->status, 502u);
     EXPECT_EQ(r->body, R"({"error":"bad_gateway"})");
   }
+  {
+    // A 101 to a request that asked for no upgrade is the upstream's error.
+    gateway_process gw({backend.port()});
+    const auto r = http_get(gw.port(), "/switch");
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 502u);
+  }
   gateway_process gw({backend.port()}, "    timeout: 200ms\n");
   const auto start = std::chrono::steady_clock::now();
   auto r = http_get(gw.port(), "/slow?ms=3000");

@@ -219,6 +219,13 @@ asio::awaitable<void> serve(stream_t stream, std::shared_ptr<backend_server::cou
     stream.expires_never();
 
     if (path == "/close") co_return;
+    if (path == "/switch") {
+      // 101 to a request that asked for no upgrade (a misbehaving server).
+      static constexpr std::string_view switching =
+          "HTTP/1.1 101 Switching Protocols\r\nUpgrade: foo\r\nConnection: Upgrade\r\n\r\n";
+      co_await asio::async_write(stream, asio::buffer(switching), token_t{});
+      co_return;
+    }
     if (path == "/refuse-body") {
       // Answers from the header alone and closes with the body unread, so the kernel
       // resets the connection under the client still sending it (as a server refusing

@@ -27,6 +27,7 @@ namespace floodgate::test {
 ///                    "<count>"
 ///   /ws            WebSocket echo (text and binary) until the peer closes
 ///   /close         closes the connection without a response
+///   /switch        101 Switching Protocols to any request, then closes
 ///   /refuse-body   413 "refused" from the header alone, then a close with the body unread
 ///   /own-limits?chunked=0|1  200 "own" with X-RateLimit-Limit/-Remaining/-Reset/
 ///                    -Strategy, RateLimit-Policy, RateLimit, Retry-After: 7, X-Other

@@ -99,6 +99,10 @@ net::awaitable<read_response> read_response_header(std::optional<upstream_respon
     auto [ec, n] = co_await beast_http::async_read_header(c.stream, c.buffer, rp->parser());
     if (ec) co_return read_response{upstream_error(ec), false};
     const auto status = rp->status();
+    // 101 answers only an upgrade the gateway forwarded (a WebSocket handshake); to any
+    // other request it would turn the client connection into a tunnel nobody asked for.
+    if (status == 101 && !websocket)
+      co_return read_response{make_error_code(errc::upstream_protocol), false};
     if (status / 100 != 1 || status == 101) co_return read_response{};
   }
 }
