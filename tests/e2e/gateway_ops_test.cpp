@@ -170,6 +170,33 @@ TEST_F(gateway_ops, sighup_applies_new_limit) {
   const auto metrics = idle.get("/metrics").body;
   EXPECT_EQ(metric_value(metrics, R"(floodgate_config_reloads_total{result="success"})"), 1.0)
       << metrics;
+
+  // The warning compares with what runs (threads: 2), not with the last file read: the
+  // same file again warns again, and going back to the running value does not.
+  const auto warnings = [&] {
+    std::size_t n = 0;
+    const auto log = gw.log();
+    for (auto at = log.find("'threads' changed"); at != std::string::npos;
+         at = log.find("'threads' changed", at + 1))
+      ++n;
+    return n;
+  };
+  const auto reloads_applied = [&](double n) {
+    for (int i = 0; i < 100; ++i) {
+      if (metric_value(idle.get("/metrics").body,
+                       R"(floodgate_config_reloads_total{result="success"})") == n)
+        return true;
+      std::this_thread::sleep_for(50ms);
+    }
+    return false;
+  };
+  gw.signal(SIGHUP);
+  ASSERT_TRUE(reloads_applied(2.0));
+  EXPECT_EQ(warnings(), 2u) << gw.log();
+  gw.write_config(config_with_limit(3));
+  gw.signal(SIGHUP);
+  ASSERT_TRUE(reloads_applied(3.0));
+  EXPECT_EQ(warnings(), 2u) << gw.log();
 }
 
 // Verifies SIGHUP with an invalid file is refused with the problem logged, the old

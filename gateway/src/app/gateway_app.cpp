@@ -153,10 +153,10 @@ net::awaitable<void> gateway_app::handle_reloads() {
 }
 
 void gateway_app::reload() {
-  const auto running = policy_->current_config();
   // Reading a small YAML file takes a millisecond or two; it runs on the first worker
   // rather than a thread of its own because reloads are rare and operator-driven.
-  auto r = reload_config(config_path_, *running);
+  // Restart-only settings are compared with the start's: those are the ones in effect.
+  auto r = reload_config(config_path_, *startup_config_);
   if (!r.next) {
     for (const auto& p : r.problems) spdlog::error("reload refused: {}", p);
     spdlog::error("reload refused: {} problem(s) in {}; the running configuration stays",

@@ -39,10 +39,25 @@ std::vector<std::string> restart_only_changes(const config::config& running,
   return changed;
 }
 
-reload_result reload_config(const std::string& path, const config::config& running) {
+namespace {
+
+// The settings restart_only_changes() lists, taken from the configuration in effect.
+void keep_restart_only(config::config& next, const config::config& in_effect) {
+  next.listen = in_effect.listen;
+  next.threads = in_effect.threads;
+  next.gateway_id = in_effect.gateway_id;
+  next.redis = in_effect.redis;
+  next.circuit_breaker = in_effect.circuit_breaker;
+  next.analytics = in_effect.analytics;
+}
+
+}  // namespace
+
+reload_result reload_config(const std::string& path, const config::config& in_effect) {
   reload_result r;
+  config::config_ptr loaded;
   try {
-    r.next = config::load_file(path);
+    loaded = config::load_file(path);
   } catch (const config::config_error& e) {
     for (const auto& p : e.problems()) r.problems.push_back(p.to_string());
     return r;
@@ -50,7 +65,10 @@ reload_result reload_config(const std::string& path, const config::config& runni
     r.problems.push_back(path + ": " + e.what());
     return r;
   }
-  r.ignored = restart_only_changes(running, *r.next);
+  r.ignored = restart_only_changes(in_effect, *loaded);
+  auto next = std::make_shared<config::config>(*loaded);
+  keep_restart_only(*next, in_effect);
+  r.next = std::move(next);
   return r;
 }
 

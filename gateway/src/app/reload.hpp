@@ -20,7 +20,11 @@ struct reload_result {
   std::vector<std::string> ignored;   // restart_only_changes(), for a warning
 };
 
-/// Loads `path` and compares it with `running`. Never throws.
-[[nodiscard]] reload_result reload_config(const std::string& path, const config::config& running);
+/// Loads `path` and compares its restart-only settings with `in_effect` (the
+/// configuration the process started with: an earlier reload changed none of them).
+/// Those settings of `next` are `in_effect`'s, so the configuration the gateway reports
+/// and uses is the one that runs. Never throws.
+[[nodiscard]] reload_result reload_config(const std::string& path,
+                                          const config::config& in_effect);
 
 }  // namespace floodgate::app

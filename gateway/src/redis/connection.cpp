@@ -130,6 +130,7 @@ void connection::open_context(const std::string& host_or_path) {
   redisAsyncSetConnectCallback(ac, &connection::on_connect);
   redisAsyncSetDisconnectCallback(ac, &connection::on_disconnect);
   ac_ = ac;
+  handshake_refused_ = false;
   send_handshake();
 
   // hiredis 0.14 has no connect timeout: a blackholed address would hang forever.
@@ -140,7 +141,11 @@ void connection::open_context(const std::string& host_or_path) {
     if (ec || self->generation_ != generation || self->state_ != state::connecting || !self->ac_)
       return;
     auto* stale = std::exchange(self->ac_, nullptr);
-    redisAsyncFree(stale);  // not connected yet: no disconnect callback
+    // Detached first: when TCP did connect (a Redis that accepts but never answers),
+    // redisAsyncFree reports a disconnect, which would count this failure twice (two
+    // backoff steps, two reconnects scheduled).
+    stale->data = nullptr;
+    redisAsyncFree(stale);
     self->on_lost("connect timeout");
   });
 }
@@ -195,6 +200,9 @@ void connection::on_handshake_reply(redisAsyncContext* ac, void* reply, void* pr
   const auto* r = static_cast<const redisReply*>(reply);
   if (r == nullptr || !is_error(r)) return;
   self->log_handshake_error("AUTH/SELECT refused", text(r));
+  // The SCRIPT LOAD queued behind it still answers before the disconnect completes: it
+  // must not make this connection ready.
+  self->handshake_refused_ = true;
   if (self->state_ == state::connecting) redisAsyncDisconnect(ac);
 }
 
@@ -208,7 +216,8 @@ void connection::on_script_loaded(redisAsyncContext* ac, void* reply, void* priv
     if (self->state_ == state::connecting) redisAsyncDisconnect(ac);
     return;
   }
-  if (self->state_ == state::connecting) self->on_ready(std::string(text(r)));
+  if (self->state_ == state::connecting && !self->handshake_refused_)
+    self->on_ready(std::string(text(r)));
 }
 
 void connection::on_ready(std::string sha) {

@@ -167,6 +167,7 @@ class connection : public std::enable_shared_from_this<connection> {
   std::uint64_t generation_ = 0;  // bumped per context, so stale timers do nothing
   bool destroying_ = false;
   bool handshake_error_logged_ = false;
+  bool handshake_refused_ = false;  // AUTH/SELECT refused on the context being opened
   std::chrono::steady_clock::time_point last_reply_{};  // last reply of any kind
 
   std::vector<pending_check*> waiting_;  // submitted while connecting

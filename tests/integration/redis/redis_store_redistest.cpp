@@ -370,6 +370,28 @@ TEST(redis_store, authenticates) {
   EXPECT_TRUE(o.ec);
 }
 
+// Verifies a handshake Redis refuses (a database that does not exist, a password for a
+// server that has none) never makes the connection ready: the SCRIPT LOAD queued
+// behind the refused command still answers, and used to count as a connect (the
+// backoff reset to its minimum, "connection restored" logged every 50 ms).
+TEST(redis_store, a_refused_handshake_never_connects) {
+  redis_server server;
+  const auto port = std::to_string(server.port());
+  for (const std::string& url :
+       {"redis://127.0.0.1:" + port + "/99", "redis://:nopassword@127.0.0.1:" + port}) {
+    SCOPED_TRACE(url);
+    store_harness h(options_for(url), 1);
+    for (int i = 0; i < 60; ++i) {
+      ASSERT_FALSE(h.store().connected()) << "after " << i * 25 << " ms";
+      std::this_thread::sleep_for(milliseconds(25));
+    }
+    EXPECT_EQ(h.store().stats().connects, 0u);
+    // Backing off (doubling from the minimum): a handful of attempts in 1.5 s, not 30.
+    EXPECT_LE(h.store().stats().script_loads, 8u);
+    EXPECT_TRUE(h.check("k", one_limit).ec);
+  }
+}
+
 // Verifies SELECT from the URL: the state lands in that database only.
 TEST(redis_store, selects_the_database_of_the_url) {
   redis_server server;
