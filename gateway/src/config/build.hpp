@@ -21,6 +21,13 @@ namespace floodgate::config::detail {
 [[nodiscard]] std::vector<route_config> build_routes(reader& r, const field& routes,
                                                      const config& c);
 
+/// A route or upstream name: letters, digits, '-', '_' or '.'. Route names appear in
+/// metric labels and inside the quoted strings of the RateLimit headers, upstream names
+/// in logs and as the Host of a request without one; a conservative alphabet keeps all
+/// of them free of escaping.
+[[nodiscard]] bool is_config_name(std::string_view s) noexcept;
+inline constexpr std::string_view config_name_rule = "a name of letters, digits, '-', '_' or '.'";
+
 /// "open" | "closed".
 [[nodiscard]] std::optional<limit::failure_mode> read_failure_mode(reader& r, const field& f);
 

@@ -1,5 +1,7 @@
 #include <algorithm>
 #include <array>
+#include <cctype>
+#include <string_view>
 
 #include <floodgate/analytics/connection_string.hpp>
 
@@ -10,6 +12,13 @@
 // Everything except the routes: the listener, Redis, analytics, upstreams and
 // the server/logging extensions.
 namespace floodgate::config::detail {
+
+bool is_config_name(std::string_view s) noexcept {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '-' || c == '_' || c == '.';
+  });
+}
+
 namespace {
 
 constexpr std::string_view positive_integer = "expected a positive integer";
@@ -78,7 +87,7 @@ std::optional<analytics_config> read_analytics(reader& r, const field& f) {
 
 std::map<std::string, upstream_config> read_upstreams(reader& r, const field& f) {
   std::map<std::string, upstream_config> out;
-  const mapping names(r, f);
+  const mapping names(r, f, is_config_name, config_name_rule);
   for (const auto& [name, value] : names.entries()) {
     const mapping m(r, value, schema::upstream);
     if (!m.valid()) continue;

@@ -25,14 +25,6 @@ bool is_token(std::string_view s) noexcept {
   return !s.empty() && std::all_of(s.begin(), s.end(), is_tchar);
 }
 
-// Route names appear in metric labels and inside the quoted strings of the
-// RateLimit headers; a conservative alphabet keeps both free of escaping.
-bool is_route_name(std::string_view s) noexcept {
-  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '-' || c == '_' || c == '.';
-  });
-}
-
 std::string valid_algorithms() {
   std::string list;
   for (auto a = static_cast<unsigned>(limit::algorithm::token_bucket);
@@ -129,6 +121,11 @@ void read_keys(reader& r, const field& f, route_config& route) {
 void read_methods(reader& r, const field& f, route_config& route) {
   auto entries = r.string_list(f);
   if (!entries) return;
+  if (entries->empty()) {
+    // Not "every method", which is what leaving the key out means.
+    r.report(f, "expected at least one method (leave methods out to take every method)");
+    return;
+  }
   for (const auto& e : *entries) {
     std::string method = e.node.Scalar();
     if (!is_token(method)) {
@@ -205,10 +202,10 @@ route_config read_route(reader& r, const mapping& m, const config& c) {
   route.failure_mode = c.failure_mode;
   if (auto name = m.require("name")) {
     auto text = r.string(*name);
-    if (text && is_route_name(*text)) {
+    if (text && is_config_name(*text)) {
       route.name = *text;
     } else if (text) {
-      r.report(*name, "expected a name of letters, digits, '-', '_' or '.'");
+      r.report(*name, "expected " + std::string(config_name_rule));
     }
   }
   if (auto f = m.require("path")) read_path(r, *f, route);

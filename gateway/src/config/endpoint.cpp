@@ -27,6 +27,17 @@ boost::system::result<std::uint16_t> parse_port(std::string_view text) noexcept 
 /// Checks an unbracketed host: a DNS name or a dotted IPv4 address.
 bool valid_plain_host(std::string_view host) {
   if (!std::all_of(host.begin(), host.end(), is_name_char)) return false;
+  // Labels of 1-63 characters that neither start nor end with '-' ("a..b", "-bad-" and
+  // ".x" fail to resolve only at the first request otherwise).
+  for (std::string_view rest = host; !rest.empty();) {
+    const auto dot = rest.find('.');
+    const auto label = rest.substr(0, dot);
+    if (label.empty() || label.size() > 63 || label.front() == '-' || label.back() == '-')
+      return false;
+    if (dot == std::string_view::npos) break;
+    rest.remove_prefix(dot + 1);
+    if (rest.empty()) return false;  // "a." : a trailing dot is not written in config
+  }
   const bool dotted_numbers = std::all_of(
       host.begin(), host.end(), [](char c) { return (c >= '0' && c <= '9') || c == '.'; });
   if (!dotted_numbers) return true;

@@ -213,7 +213,9 @@ mapping::mapping(reader& r, const field& f, std::span<const std::string_view> al
   collect(allowed);
 }
 
-mapping::mapping(reader& r, const field& f) : reader_(r), self_(f) {
+mapping::mapping(reader& r, const field& f, bool (*valid_name)(std::string_view) noexcept,
+                 std::string_view expected)
+    : reader_(r), self_(f), valid_name_(valid_name), expected_name_(expected) {
   collect(std::nullopt);
 }
 
@@ -237,6 +239,10 @@ void mapping::collect(std::optional<std::span<const std::string_view>> allowed) 
     const std::string path = child_path(self_.path, key);
     if (allowed && std::find(allowed->begin(), allowed->end(), key) == allowed->end()) {
       reader_.report(key_mark, path, unknown_key_message(key, *allowed));
+      continue;
+    }
+    if (valid_name_ != nullptr && !valid_name_(key)) {
+      reader_.report(key_mark, path, "'" + key + "': expected " + std::string(expected_name_));
       continue;
     }
     const auto earlier = std::find_if(entries_.begin(), entries_.end(),

@@ -74,8 +74,10 @@ class mapping {
  public:
   /// `f` must be a mapping; an empty value (`redis:`) counts as an empty mapping.
   mapping(reader& r, const field& f, std::span<const std::string_view> allowed);
-  /// A mapping whose keys are names chosen by the user (e.g. `upstreams`).
-  mapping(reader& r, const field& f);
+  /// A mapping whose keys are names chosen by the user (e.g. `upstreams`); a key that
+  /// `valid_name` refuses is reported at the key ("expected " + `expected`) and skipped.
+  mapping(reader& r, const field& f, bool (*valid_name)(std::string_view) noexcept,
+          std::string_view expected);
 
   /// False when the value was not a mapping (already reported).
   [[nodiscard]] bool valid() const noexcept { return valid_; }
@@ -95,6 +97,8 @@ class mapping {
   field self_;
   bool valid_ = false;
   std::vector<std::pair<std::string, field>> entries_;
+  bool (*valid_name_)(std::string_view) noexcept = nullptr;
+  std::string_view expected_name_;
 
   void collect(std::optional<std::span<const std::string_view>> allowed);
 };

@@ -66,6 +66,14 @@ const fixture_case cases[] = {
      "bad_limit.yaml:9:34: routes[0].limits[0].limit: expected a positive integer\n"
      "bad_limit.yaml:10:34: routes[0].limits[1].limit: expected a positive integer\n"
      "bad_limit.yaml:11:34: routes[0].limits[2].limit: expected a positive integer\n"},
+    {"bad_names.yaml",
+     "bad_names.yaml:2:3: upstreams.: '': expected a name of letters, digits, '-', '_' or '.'\n"
+     "bad_names.yaml:4:3: upstreams.back end: 'back end': expected a name of letters, digits, "
+     "'-', '_' or '.'\n"
+     "bad_names.yaml:7:15: upstreams.backend.servers[0]: expected host:port (invalid host)\n"
+     "bad_names.yaml:7:27: upstreams.backend.servers[1]: expected host:port (invalid host)\n"
+     "bad_names.yaml:11:14: routes[0].methods: expected at least one method (leave methods out "
+     "to take every method)\n"},
     {"limit_too_large.yaml",
      "limit_too_large.yaml:9:9: routes[0].limits[0]: limit 1000000 is too large for this window: "
      "limit x window must stay within 2^53 microseconds to be counted exactly, so at most 104249 "
