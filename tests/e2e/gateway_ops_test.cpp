@@ -133,6 +133,17 @@ TEST_F(gateway_ops, access_log) {
                         2s))
         << gw.log();
   }
+  {
+    // A client key from a header is the client's text: quoted, so it cannot forge fields.
+    auto keyed = config_with_limit(5) + "logging:\n  access_log_sample: 1\n";
+    keyed.replace(keyed.find("    limits:"), 0, "    key: [\"header:X-API-Key\", ip]\n");
+    gateway gw(keyed, backend_.port());
+    client c(gw.port());
+    EXPECT_EQ(c.get("/api", {{"X-API-Key", "k1 status=200 route=admin"}}).status, 200u);
+    EXPECT_TRUE(gw.wait_for_log(
+        R"(access route=data decision=allowed client="k1 status=200 route=admin" method=GET)", 2s))
+        << gw.log();
+  }
   gateway quiet(config_with_limit(5), backend_.port());
   EXPECT_EQ(get_once(quiet.port(), "/api").status, 200u);
   EXPECT_EQ(get_once(quiet.port(), "/slow/1").status, 200u);

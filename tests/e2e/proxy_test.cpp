@@ -487,6 +487,8 @@ TEST_F(proxy_limits, rejects_oversized_and_ambiguous_requests) {
   expect_status("GET /echo HTTP/1.0\r\nHost: a.example\r\nHost: b.example\r\n\r\n", 400);
   for (const char* host : {"a b", "a.com, b.com", "x/y@z", "a\"b"})
     expect_status(std::string("GET /echo HTTP/1.1\r\nHost: ") + host + "\r\n\r\n", 400);
+  expect_status("GET /echo#/../x HTTP/1.1\r\nHost: x\r\n\r\n", 400);
+  expect_status("GET http://x/echo#frag HTTP/1.1\r\nHost: x\r\n\r\n", 400);
   expect_status("GET /echo HTTP/2.0\r\nHost: x\r\n\r\n", 505);
   expect_status("OPTIONS * HTTP/1.1\r\nHost: x\r\n\r\n", 400);
   expect_status("CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n", 400);

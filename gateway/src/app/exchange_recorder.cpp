@@ -8,6 +8,7 @@
 #include <floodgate/analytics/recorder.hpp>
 
 #include "metrics/registry.hpp"
+#include "text/log_value.hpp"
 
 namespace floodgate::app {
 
@@ -113,8 +114,9 @@ void exchange_recorder::completed(const policy::exchange& e, unsigned status,
   if (sampled(sample_.load(std::memory_order_relaxed))) {
     spdlog::info(
         "access route={} decision={} client={} method={} path={} status={} latency_ms={:.3f}",
-        e.route.empty() ? "-" : e.route, decision, e.client_key.empty() ? "-" : e.client_key,
-        e.method, e.path, status, latency_ms);
+        e.route.empty() ? "-" : e.route, decision,
+        e.client_key.empty() ? "-" : text::log_value(e.client_key), e.method,
+        text::log_value(e.path), status, latency_ms);
   }
 }
 

@@ -2,6 +2,7 @@
 
 #include <array>
 #include <mutex>
+#include <optional>
 #include <utility>
 
 #include <boost/container/small_vector.hpp>
@@ -42,38 +43,51 @@ using state_map = boost::unordered_flat_map<std::uint64_t, entry>;
 struct alignas(64) shard {
   std::mutex mu;
   state_map states;
-  state_map::iterator cursor;  // the sweep's position; valid until a rehash
-  bool cursor_valid = false;
+  // Where the sweep goes on: the id of the entry it stopped at, looked up again at the
+  // next sweep. Not an iterator: any insert may move every entry of a flat map, and
+  // Boost 1.81 also rehashes in place (same bucket_count) when inserts and erases
+  // alternate, so no cheap test says when a kept iterator went stale (one that did
+  // was read and erased after its memory was freed).
+  std::optional<std::uint64_t> resume_at;
 
-  // Visits up to `budget` entries from the cursor, dropping idle ones.
+  // Visits up to `budget` entries from where the last sweep stopped, dropping idle ones.
   std::size_t sweep(std::int64_t now_us, std::size_t budget) {
     std::size_t dropped = 0;
+    auto it = resume_at ? states.find(*resume_at) : states.end();
     bool wrapped = false;
     for (std::size_t i = 0; i < budget; ++i) {
-      if (!cursor_valid || cursor == states.end()) {
+      if (it == states.end()) {
         if (wrapped) break;  // a small map: seen whole this call
-        cursor = states.begin();
-        cursor_valid = true;
+        it = states.begin();
         wrapped = true;
-        if (cursor == states.end()) break;
+        if (it == states.end()) break;
       }
-      // Erasing leaves the other iterators of a flat map valid.
-      const auto next = std::next(cursor);
-      if (cursor->second.idle_at_us <= now_us) {
-        states.erase(cursor);
+      // Erasing leaves the other iterators of a flat map valid (it never rehashes).
+      const auto next = std::next(it);
+      if (it->second.idle_at_us <= now_us) {
+        states.erase(it);
         ++dropped;
       }
-      cursor = next;
+      it = next;
     }
+    resume_at = it == states.end() ? std::nullopt : std::optional(it->first);
+    if (dropped > 0) shrink_if_mostly_empty();
     return dropped;
   }
 
-  // Inserting may rehash, which invalidates the cursor. Returns the entry and
-  // whether it is new.
+  // A flat map never gives its bucket array back by itself: after a burst of keys (a
+  // client rotating API keys) memory would stay at the peak. Shrunk once it is seven
+  // eighths empty, far from where inserting grows it again, and never below a small
+  // size, so a steady shard is not rehashed back and forth.
+  void shrink_if_mostly_empty() {
+    constexpr std::size_t small_map = 1024;
+    if (states.bucket_count() > small_map && states.size() * 8 < states.bucket_count())
+      states.rehash(0);
+  }
+
+  // Returns the entry and whether it is new.
   std::pair<entry&, bool> find_or_insert(std::uint64_t id) {
-    const auto capacity = states.bucket_count();
     auto [it, inserted] = states.try_emplace(id);
-    if (inserted && states.bucket_count() != capacity) cursor_valid = false;
     return {it->second, inserted};
   }
 };
@@ -135,7 +149,8 @@ std::size_t memory_store::purge_idle() {
     std::lock_guard lock(sh.mu);
     dropped += boost::unordered::erase_if(
         sh.states, [&](const auto& kv) { return kv.second.idle_at_us <= now_us; });
-    sh.cursor_valid = false;
+    sh.resume_at.reset();
+    sh.shrink_if_mostly_empty();
   }
   return dropped;
 }
