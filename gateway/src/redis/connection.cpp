@@ -60,6 +60,7 @@ connection::connection(net::any_io_executor ex, std::shared_ptr<const connection
       resolver_(ex_),
       deadline_timer_(ex_),
       reconnect_timer_(ex_),
+      heartbeat_timer_(ex_),
       backoff_(settings_->min_backoff),
       denials_(settings_->denial_cache_size) {}
 
@@ -232,6 +233,8 @@ void connection::on_ready(std::string sha) {
   reconnect_timer_.cancel();
   if (was_lost) spdlog::info("redis: connection restored");
   handshake_error_logged_ = false;
+  ping_outstanding_ = false;
+  arm_heartbeat();
   auto waiting = std::exchange(waiting_, {});
   for (auto* p : waiting) {
     p->in_waiting = false;
@@ -278,6 +281,7 @@ void connection::shutdown() {
     stats_->ready_connections.fetch_sub(1, std::memory_order_relaxed);
   resolver_.cancel();
   reconnect_timer_.cancel();
+  heartbeat_timer_.cancel();
   fail_waiting(errc::redis_unavailable);
   if (ac_) {
     // Runs every pending reply callback with NULL: those checks fail now.
@@ -456,13 +460,58 @@ void connection::on_timer() {
   }
   if (stalled && state_ == state::ready && ac_ != nullptr &&
       now - last_reply_ > settings_->stall_timeout) {
-    // Not inside a hiredis callback here, so the context can be freed at once:
-    // in-flight checks complete (already timed out) and on_disconnect reconnects.
-    spdlog::warn("redis: no reply for {} ms; dropping the connection",
-                 settings_->stall_timeout.count());
-    redisAsyncFree(std::exchange(ac_, nullptr));
+    drop_stalled();
   }
   arm_timer();
+}
+
+void connection::drop_stalled() {
+  // Not inside a hiredis callback (a timer's handler), so the context can be freed at
+  // once: in-flight checks complete (already timed out) and on_disconnect reconnects.
+  spdlog::warn("redis: no reply for {} ms; dropping the connection",
+               settings_->stall_timeout.count());
+  redisAsyncFree(std::exchange(ac_, nullptr));
+}
+
+// ---- heartbeat -------------------------------------------------------------
+// Checks timing out find a hung Redis under traffic. Without traffic nothing would, and
+// /health and floodgate_redis_connected would say "up" for as long as it hangs: every
+// stall_timeout, a ready connection that heard nothing since sends a PING, and one whose
+// PING got no answer for a whole period is dropped (and reconnects). Under load every
+// reply counts, so no PING is sent.
+
+void connection::arm_heartbeat() {
+  heartbeat_timer_.expires_after(settings_->stall_timeout);
+  heartbeat_timer_.async_wait(
+      [self = shared_from_this(), generation = generation_](boost::system::error_code ec) {
+        if (ec || self->generation_ != generation || self->state_ != state::ready) return;
+        self->on_heartbeat();
+      });
+}
+
+void connection::on_heartbeat() {
+  if (ac_ == nullptr) return;
+  const auto now = std::chrono::steady_clock::now();
+  if (now - last_reply_ < settings_->stall_timeout) {
+    ping_outstanding_ = false;
+  } else if (ping_outstanding_) {
+    drop_stalled();
+    return;
+  } else {
+    const std::array<std::string_view, 1> argv{"PING"};
+    // Written by the flush the adapter posts for the end of this pass.
+    if (command_argv(ac_, &connection::on_ping_reply, this, argv) == REDIS_OK)
+      ping_outstanding_ = true;
+  }
+  arm_heartbeat();
+}
+
+void connection::on_ping_reply(redisAsyncContext* /*ac*/, void* reply, void* privdata) {
+  // NULL when the context is being freed: the connection may be going away too.
+  if (reply == nullptr) return;
+  auto* self = static_cast<connection*>(privdata);
+  self->last_reply_ = std::chrono::steady_clock::now();
+  self->ping_outstanding_ = false;
 }
 
 void connection::on_timer_front() {

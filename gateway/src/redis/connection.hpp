@@ -124,6 +124,7 @@ class connection : public std::enable_shared_from_this<connection> {
   static void on_handshake_reply(redisAsyncContext* ac, void* reply, void* privdata);
   static void on_script_loaded(redisAsyncContext* ac, void* reply, void* privdata);
   static void on_check_reply(redisAsyncContext* ac, void* reply, void* privdata);
+  static void on_ping_reply(redisAsyncContext* ac, void* reply, void* privdata);
 
   void do_connect();
   void open_context(const std::string& host_or_path);
@@ -150,6 +151,9 @@ class connection : public std::enable_shared_from_this<connection> {
   void arm_timer();
   void on_timer();
   void on_timer_front();
+  void arm_heartbeat();
+  void on_heartbeat();
+  void drop_stalled();
 
   boost::asio::any_io_executor ex_;
   std::shared_ptr<const connection_settings> settings_;
@@ -157,7 +161,9 @@ class connection : public std::enable_shared_from_this<connection> {
   boost::asio::ip::tcp::resolver resolver_;
   boost::asio::steady_timer deadline_timer_;
   boost::asio::steady_timer reconnect_timer_;
+  boost::asio::steady_timer heartbeat_timer_;  // an idle ready connection's PING
   bool deadline_armed_ = false;
+  bool ping_outstanding_ = false;
 
   redisAsyncContext* ac_ = nullptr;
   state state_ = state::idle;

@@ -80,6 +80,7 @@ redis_store::redis_store(redis_options o, std::vector<net::any_io_executor> exec
   settings->timeout = o.timeout;
   settings->key_prefix = o.key_prefix;
   settings->denial_cache_size = o.denial_cache_size;
+  settings->stall_timeout = o.stall_timeout;
 
   for (auto& ex : executors) {
     impl::slot s;

@@ -355,6 +355,29 @@ TEST(redis_store, times_out_on_a_hung_redis) {
   EXPECT_EQ(o.verdict.limits[0].remaining, 1'000'000u - 21u);
 }
 
+// Verifies an idle connection notices a hung Redis (SIGSTOP: the TCP connection stays
+// up, nothing answers) without any check to time out: its PING goes unanswered for a
+// stall period and it is dropped, so connected() (/health, floodgate_redis_connected)
+// says so; after SIGCONT it reconnects by itself.
+TEST(redis_store, an_idle_connection_notices_a_hung_redis) {
+  redis_server server;
+  auto o = options_for(server.url());
+  o.stall_timeout = milliseconds(300);
+  store_harness h(o, 1);
+  ASSERT_TRUE(h.wait_connected());
+  std::this_thread::sleep_for(milliseconds(700));  // idle, answered PINGs: still up
+  EXPECT_TRUE(h.store().connected());
+  server.pause();
+  const auto paused = steady::now();
+  while (h.store().connected() && steady::now() - paused < milliseconds(3000))
+    std::this_thread::sleep_for(milliseconds(20));
+  EXPECT_FALSE(h.store().connected()) << "still 'up' 3 s into the hang";
+  EXPECT_LT(steady::now() - paused, milliseconds(1500));
+  server.resume();
+  EXPECT_TRUE(h.wait_connected());
+  EXPECT_FALSE(h.check("after", one_limit).ec);
+}
+
 // Verifies AUTH with --requirepass, and that a wrong password never connects.
 TEST(redis_store, authenticates) {
   redis_server server(redis_server_options{.password = "s3cret"});

@@ -21,6 +21,9 @@ struct redis_options {
   /// Denials remembered per connection (answered without Redis until their
   /// Retry-After has passed); 0 disables the cache.
   std::size_t denial_cache_size = 4096;
+  /// A connection that has heard nothing for this long while checks time out, or
+  /// whose idle PING went unanswered for this long, is dropped and reconnects.
+  std::chrono::milliseconds stall_timeout{2000};
 };
 
 /// Counters since construction (all connections). Thread safe, relaxed.
