@@ -19,28 +19,9 @@ port=${2:-5432}
 repo_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 schema="$repo_dir/schema/schema.sql"
 
-find_pg_bin() {
-  if [[ -n ${FLOODGATE_PG_BIN:-} ]]; then echo "$FLOODGATE_PG_BIN"; return; fi
-  local d
-  for d in $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V -r); do
-    [[ -x $d/initdb ]] && { echo "$d"; return; }
-  done
-  if command -v pg_config >/dev/null && [[ -x $(pg_config --bindir)/initdb ]]; then
-    pg_config --bindir; return
-  fi
-  echo "postgres-start.sh: initdb not found (install postgresql)" >&2
-  exit 1
-}
-pg_bin=$(find_pg_bin)
-
-# initdb refuses to run as root: drop to an unprivileged user.
-as_pg() {
-  if [[ $(id -u) -eq 0 ]]; then
-    runuser -u "${FLOODGATE_PG_USER:-postgres}" -- "$@"
-  else
-    "$@"
-  fi
-}
+# shellcheck source=scripts/lib/postgres.sh
+source "$repo_dir/scripts/lib/postgres.sh"
+pg_bin=$(find_pg_bin) || exit 1
 
 mkdir -p "$data_dir"
 data_dir=$(cd "$data_dir" && pwd)

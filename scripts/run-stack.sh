@@ -66,12 +66,12 @@ on_exit() {
 trap on_exit EXIT
 
 redis_port="" pg_port="" backend_port="" gateway_port="" gateway2_port="" dashboard_port=""
-pick_port redis_port "${REDIS_PORT:-6379}"
-pick_port pg_port "${PG_PORT:-5432}"
-pick_port backend_port "${BACKEND_PORT:-9001}"
-pick_port gateway_port "${GATEWAY_PORT:-8000}"
-pick_port gateway2_port "${GATEWAY2_PORT:-8001}"
-pick_port dashboard_port "${DASHBOARD_PORT:-8080}"
+choose_port redis_port REDIS_PORT 6379
+choose_port pg_port PG_PORT 5432
+choose_port backend_port BACKEND_PORT 9001
+choose_port gateway_port GATEWAY_PORT 8000
+choose_port gateway2_port GATEWAY2_PORT 8001
+choose_port dashboard_port DASHBOARD_PORT 8080
 
 # PostgreSQL runs as the `postgres` user when we are root; its data directory must be
 # reachable by that user, which a repository under /root is not.

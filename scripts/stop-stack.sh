@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Stops the stack started by scripts/run-stack.sh, by the PIDs it recorded: the
 # gateways first (SIGTERM: they drain in-flight requests and flush analytics), then
-# the dashboard, the backend, PostgreSQL and Redis. Safe to run twice.
+# the dashboard, the backend, PostgreSQL and Redis. Safe to run twice. A PID whose
+# process is not the program that was started (a stale PID file) is left alone.
 #
 # Environment: FLOODGATE_RUN_DIR (default: .run in the repository).
 set -euo pipefail
@@ -21,10 +22,13 @@ PG_DATA=""
 # shellcheck disable=SC1091
 source "$run_dir/stack.env"
 
-for name in gateway gateway2 dashboard backend; do
+# name:program pairs: a PID file is only trusted when its process runs that program.
+for entry in gateway:floodgate gateway2:floodgate dashboard:floodgate-dashboard \
+  backend:floodgate-demo-backend; do
+  name=${entry%%:*}
   if [[ -f "$run_dir/pids/$name.pid" ]]; then
     log "stopping $name (pid $(<"$run_dir/pids/$name.pid"))"
-    stop_pidfile "$run_dir/pids/$name.pid" 15
+    stop_pidfile "$run_dir/pids/$name.pid" "${entry#*:}" 15
   fi
 done
 if [[ -n "$PG_DATA" && -d "$PG_DATA" ]]; then
@@ -33,7 +37,7 @@ if [[ -n "$PG_DATA" && -d "$PG_DATA" ]]; then
 fi
 if [[ -f "$run_dir/pids/redis.pid" ]]; then
   log "stopping redis-server (pid $(<"$run_dir/pids/redis.pid"))"
-  stop_pidfile "$run_dir/pids/redis.pid" 10
+  stop_pidfile "$run_dir/pids/redis.pid" redis-server 10
 fi
 rm -f "$run_dir/stack.env"
 log "stopped"

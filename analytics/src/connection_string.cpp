@@ -1,10 +1,26 @@
 #include <floodgate/analytics/connection_string.hpp>
 
+#include <algorithm>
 #include <memory>
+#include <string_view>
 
 #include <libpq-fe.h>
 
 namespace floodgate::analytics {
+namespace {
+
+// libpq's key=value quoting: single quotes, with ' and \ escaped by a backslash.
+void append_option(std::string& out, std::string_view key, std::string_view value) {
+  if (!out.empty()) out += ' ';
+  out.append(key).append("='");
+  for (const char c : value) {
+    if (c == '\'' || c == '\\') out += '\\';
+    out += c;
+  }
+  out += '\'';
+}
+
+}  // namespace
 
 std::optional<std::string> connection_string_problem(const std::string& conninfo) {
   char* error = nullptr;
@@ -21,6 +37,25 @@ std::optional<std::string> connection_string_problem(const std::string& conninfo
     message.pop_back();
   }
   return message;
+}
+
+
+std::string with_default_options(const std::string& conninfo,
+                                 const std::vector<std::pair<std::string, std::string>>& defaults) {
+  const std::unique_ptr<PQconninfoOption, decltype(&PQconninfoFree)> options(
+      PQconninfoParse(conninfo.c_str(), nullptr), &PQconninfoFree);
+  if (!options) return conninfo;
+  std::string out;
+  std::vector<std::string_view> set;
+  for (const PQconninfoOption* o = options.get(); o->keyword != nullptr; ++o) {
+    if (o->val == nullptr) continue;
+    append_option(out, o->keyword, o->val);
+    set.emplace_back(o->keyword);
+  }
+  for (const auto& [key, value] : defaults) {
+    if (std::find(set.begin(), set.end(), key) == set.end()) append_option(out, key, value);
+  }
+  return out;
 }
 
 }  // namespace floodgate::analytics

@@ -129,13 +129,17 @@ reply api_health(db_pool& pool) {
   } catch (const std::exception&) {
     up = false;
   }
+  return health_reply(up);
+}
+
+reply health_reply(bool postgres_up) {
   json_writer w;
   w.begin_object()
-      .member("status", up ? "ok" : "degraded")
-      .member("postgres", up ? "up" : "down")
+      .member("status", postgres_up ? "ok" : "degraded")
+      .member("postgres", postgres_up ? "up" : "down")
       .end_object();
   reply r = json_reply(w);
-  r.status = up ? 200 : 503;
+  r.status = postgres_up ? 200 : 503;
   return r;
 }
 

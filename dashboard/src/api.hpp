@@ -22,4 +22,7 @@ namespace floodgate::dashboard {
 /// GET /health: 200 {"status":"ok","postgres":"up"} or 503 with "down".
 [[nodiscard]] reply api_health(db_pool& pool);
 
+/// /health's reply: 200 {"status":"ok","postgres":"up"} or 503 "degraded"/"down".
+[[nodiscard]] reply health_reply(bool postgres_up);
+
 }  // namespace floodgate::dashboard

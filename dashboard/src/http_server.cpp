@@ -1,5 +1,7 @@
 #include "http_server.hpp"
 
+#include <variant>
+
 #include <chrono>
 #include <exception>
 
@@ -11,6 +13,8 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+
+#include "blocking_call.hpp"
 
 namespace floodgate::dashboard {
 namespace {
@@ -56,7 +60,12 @@ reply parse_error_reply(const beast::error_code& ec) {
   return error_reply(400, "bad_request", "malformed HTTP request");
 }
 
-net::awaitable<void> run_session(beast::tcp_stream stream, net::thread_pool& workers,
+struct lanes {
+  net::thread_pool& api;
+  net::thread_pool& health;
+};
+
+net::awaitable<void> run_session(beast::tcp_stream stream, lanes workers,
                                  const http_server::handler& handle) {
   beast::flat_buffer buffer;
   for (;;) {
@@ -73,12 +82,14 @@ net::awaitable<void> run_session(beast::tcp_stream stream, net::thread_pool& wor
     reply r;
     if (parsed) {
       const auto& req = parser.get();
-      // Owned copies: the handler runs on another thread while this frame waits.
-      const std::string method(req.method_string());
-      const std::string target(req.target());
-      r = co_await net::co_spawn(
-          workers, [&]() -> net::awaitable<reply> { co_return handle(method, target); },
-          net::use_awaitable);
+      auto decided = handle(req.method_string(), req.target());
+      if (auto* now = std::get_if<reply>(&decided)) {
+        r = std::move(*now);  // no PostgreSQL needed: answered here, never queued
+      } else {
+        auto& blocking = std::get<blocking_request>(decided);
+        auto& pool = blocking.on == lane::health ? workers.health : workers.api;
+        r = co_await run_blocking(std::move(blocking), pool);
+      }
     } else {
       r = parse_error_reply(read_ec);
     }
@@ -96,9 +107,13 @@ net::awaitable<void> run_session(beast::tcp_stream stream, net::thread_pool& wor
 
 }  // namespace
 
-http_server::http_server(net::io_context& io, net::thread_pool& workers,
-                         const tcp::endpoint& endpoint, handler h)
-    : io_(io), workers_(workers), acceptor_(io), handler_(std::move(h)) {
+http_server::http_server(net::io_context& io, net::thread_pool& api_workers,
+                         net::thread_pool& health_workers, const tcp::endpoint& endpoint, handler h)
+    : io_(io),
+      api_workers_(api_workers),
+      health_workers_(health_workers),
+      acceptor_(io),
+      handler_(std::move(h)) {
   acceptor_.open(endpoint.protocol());
   acceptor_.set_option(net::socket_base::reuse_address(true));
   acceptor_.bind(endpoint);
@@ -128,7 +143,8 @@ void http_server::start() {
           }
           auto executor = socket.get_executor();
           net::co_spawn(executor,
-                        run_session(beast::tcp_stream(std::move(socket)), workers_, handler_),
+                        run_session(beast::tcp_stream(std::move(socket)),
+                                    lanes{api_workers_, health_workers_}, handler_),
                         [](const std::exception_ptr& e) {
                           if (!e) return;
                           try {

@@ -1,6 +1,8 @@
 // floodgate-dashboard: the page and JSON API over the analytics in PostgreSQL.
 // Composition root: command line, configuration, the pool, the server, signals.
+#include <chrono>
 #include <cstdlib>
+#include <future>
 #include <iostream>
 #include <string_view>
 #include <thread>
@@ -11,6 +13,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/thread_pool.hpp>
+#include <functional>
 
 #include "command_line.hpp"
 #include "config/loader.hpp"
@@ -23,9 +26,29 @@ namespace {
 namespace net = boost::asio;
 using namespace floodgate;
 
-// Requests are served by this many worker threads, each with at most one PostgreSQL
+// API requests are served by this many worker threads, each with at most one PostgreSQL
 // connection in use: queries are short, so a few are plenty for a dashboard.
 constexpr std::size_t worker_threads = 4;
+
+// /health: its own thread and connection with short limits, so it answers 503 within
+// about 2 s (router.cpp) however the API lane is doing. Two threads: one may be stuck
+// connecting while the next check runs.
+constexpr std::size_t health_threads = 2;
+constexpr dashboard::db_pool_limits health_limits{1, std::chrono::milliseconds(500),
+                                                  std::chrono::milliseconds(1000),
+                                                  std::chrono::milliseconds(1500)};
+
+// On SIGTERM every query is cut at once; a worker still connecting (3 s connect timeout)
+// gets this long before the process exits without it.
+constexpr std::chrono::seconds shutdown_deadline{5};
+
+// Joins `pool` unless that takes longer than `limit`. The dashboard only reads, so a
+// worker abandoned at exit loses nothing.
+bool join_within(net::thread_pool& pool, std::chrono::seconds limit) {
+  pool.stop();  // queued requests are not started
+  auto joined = std::async(std::launch::async, [&pool] { pool.join(); });
+  return joined.wait_for(limit) == std::future_status::ready;
+}
 
 int run(const std::string& config_path) {
   config::config_ptr cfg;
@@ -60,14 +83,16 @@ int run(const std::string& config_path) {
     return EXIT_FAILURE;
   }
   net::thread_pool workers(worker_threads);
-  dashboard::db_pool pool(cfg->analytics->postgres, worker_threads);
-  dashboard::router routes(pool);
+  net::thread_pool health_workers(health_threads);
+  dashboard::db_pool pool(cfg->analytics->postgres, {.size = worker_threads});
+  dashboard::db_pool health_pool(cfg->analytics->postgres, health_limits);
+  dashboard::router routes(pool, health_pool);
   std::unique_ptr<dashboard::http_server> server;
   try {
     server = std::make_unique<dashboard::http_server>(
-        io, workers, resolved.begin()->endpoint(),
+        io, workers, health_workers, resolved.begin()->endpoint(),
         [&routes](std::string_view method, std::string_view target) {
-          return routes.handle(method, target);
+          return routes.route(method, target);
         });
   } catch (const boost::system::system_error& e) {
     spdlog::error("cannot listen on {}: {}", listen.to_string(), e.code().message());
@@ -82,10 +107,31 @@ int run(const std::string& config_path) {
     if (e) return;
     spdlog::info("signal {}: stopping", sig);
     server->stop();
+    // Queries in flight are cut, so no worker stays blocked on a stuck PostgreSQL.
+    pool.shut_down();
+    health_pool.shut_down();
     io.stop();
   });
+  // Operators send SIGHUP to the gateways to reload routes.yaml, and may send it here
+  // too; its default action would kill the process. The dashboard reads only
+  // analytics.postgres and dashboard.listen, at start, so there is nothing to reload.
+  net::signal_set hangup(io, SIGHUP);
+  std::function<void(const boost::system::error_code&, int)> on_hangup =
+      [&](const boost::system::error_code& e, int) {
+        if (e) return;
+        spdlog::info("SIGHUP: nothing to reload (the dashboard reads routes.yaml at start only)");
+        hangup.async_wait(on_hangup);
+      };
+  hangup.async_wait(on_hangup);
   io.run();
-  workers.join();
+  const bool joined = join_within(workers, shutdown_deadline) &&
+                      join_within(health_workers, std::chrono::seconds(1));
+  if (!joined) {
+    spdlog::warn("a worker still waits for PostgreSQL after {} s; exiting without it",
+                 shutdown_deadline.count());
+    spdlog::shutdown();
+    std::_Exit(EXIT_SUCCESS);  // destructors would wait for that worker
+  }
   return EXIT_SUCCESS;
 }
 

@@ -1,5 +1,7 @@
 #include "query_params.hpp"
 
+#include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <cstdint>
 #include <optional>
@@ -47,10 +49,33 @@ std::string text(seconds s) {
   return config::format_duration(s);
 }
 
+// RFC 9112 §3.2.2: a server must accept the absolute form ("http://host/path?q"), which
+// proxies send; the resource is its path and query (the authority names this server).
+std::string origin_form(std::string_view target) {
+  for (const std::string_view scheme : {"http://", "https://"}) {
+    const bool matches =
+        target.size() >= scheme.size() &&
+        std::equal(scheme.begin(), scheme.end(), target.begin(), [](char a, char b) {
+          return a == static_cast<char>(std::tolower(static_cast<unsigned char>(b)));
+        });
+    if (!matches) continue;
+    const auto rest = target.substr(scheme.size());
+    const auto end = rest.find_first_of("/?");
+    if (end == std::string_view::npos) return "/";
+    // "http://host?q" has an empty path, which means "/".
+    std::string origin(rest[end] == '?' ? "/" : "");
+    origin.append(rest.substr(end));
+    return origin;
+  }
+  return std::string(target);
+}
+
 }  // namespace
 
-boost::system::result<split_target, std::string> parse_target(std::string_view target) {
+boost::system::result<split_target, std::string> parse_target(std::string_view request_target) {
   split_target out;
+  const std::string origin = origin_form(request_target);
+  const std::string_view target = origin;
   const auto q = target.find('?');
   out.path = std::string(target.substr(0, q));
   if (q == std::string_view::npos) return out;

@@ -29,7 +29,8 @@ struct param_limits {
 /// Percent-escapes and '+' are decoded; a repeated name keeps its last value.
 using query_map = std::map<std::string, std::string, std::less<>>;
 
-/// Splits a request target into its path and decoded query.
+/// Splits a request target into its path and decoded query. The absolute form
+/// ("http://host/api/summary?window=1h", RFC 9112 §3.2.2) is read as its path and query.
 /// Fails on malformed percent-escapes.
 struct split_target {
   std::string path;

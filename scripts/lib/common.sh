@@ -56,6 +56,30 @@ pick_port() {
   printf -v "$_pp_var" '%s' "$_pp_port"
 }
 
+# choose_port VAR ENV_NAME DEFAULT: sets VAR to the port of one service. A set ENV_NAME
+# (e.g. DASHBOARD_PORT) insists on its port: when that port is busy this fails rather
+# than quietly serving somewhere else. Unset, DEFAULT is used when free, otherwise a free
+# port from pick_port, and the replacement is logged.
+choose_port() {
+  local _cp_var="$1" _cp_env="$2" _cp_default="$3" _cp_port
+  _cp_port="${!_cp_env:-}"
+  if [[ -n "$_cp_port" ]]; then
+    if [[ ! "$_cp_port" =~ ^[0-9]+$ ]] || ((_cp_port < 1 || _cp_port > 65535)); then
+      die "$_cp_env=$_cp_port: not a TCP port"
+    fi
+    [[ "$_picked_ports" != *" $_cp_port "* ]] ||
+      die "$_cp_env=$_cp_port: that port is already taken by another service of this stack"
+    ! port_in_use "$_cp_port" ||
+      die "$_cp_env=$_cp_port: that port is in use (unset $_cp_env to have a free port chosen)"
+    _picked_ports+="$_cp_port "
+  else
+    pick_port _cp_port "$_cp_default"
+    [[ "$_cp_port" == "$_cp_default" ]] ||
+      log "port $_cp_default is in use: $_cp_env=$_cp_port chosen instead"
+  fi
+  printf -v "$_cp_var" '%s' "$_cp_port"
+}
+
 # wait_for_port PORT SECONDS: polls until 127.0.0.1:PORT accepts connections.
 wait_for_port() {
   local port="$1" deadline=$((SECONDS + $2))
@@ -86,6 +110,20 @@ start_daemon() {
   echo $! >"$run_dir/pids/$name.pid"
 }
 
+# pid_is PID PROGRAM: true when process PID runs PROGRAM (compared by file name:
+# argv[0]'s first word, which is how redis-server retitles itself, or the executable).
+# PID files outlive their processes (a crash, a reboot), and the kernel reuses PIDs, so
+# a PID read from a file is only signalled after this check.
+pid_is() {
+  local pid="$1" program="$2" argv0 exe
+  [[ "$pid" =~ ^[0-9]+$ ]] || return 1
+  argv0=$(tr '\0' '\n' <"/proc/$pid/cmdline" 2>/dev/null | head -n 1) || return 1
+  argv0=${argv0%% *}
+  [[ "${argv0##*/}" == "$program" ]] && return 0
+  exe=$(readlink "/proc/$pid/exe" 2>/dev/null) || return 1
+  [[ "${exe##*/}" == "$program" ]]
+}
+
 # stop_pid PID [GRACE_SECONDS]: SIGTERM, wait, then SIGKILL. Only ever the given PID.
 stop_pid() {
   local pid="$1" grace="${2:-10}" deadline
@@ -103,10 +141,17 @@ stop_pid() {
   wait "$pid" 2>/dev/null || true
 }
 
-# stop_pidfile FILE [GRACE_SECONDS]: stop_pid on the PID in FILE, then remove FILE.
+# stop_pidfile FILE PROGRAM [GRACE_SECONDS]: stop_pid on the PID in FILE when that
+# process runs PROGRAM (pid_is), then remove FILE. A stale FILE whose PID now belongs to
+# another program is only logged and removed: that process is not ours to signal.
 stop_pidfile() {
-  local file="$1"
+  local file="$1" program="$2" pid
   [[ -f "$file" ]] || return 0
-  stop_pid "$(<"$file")" "${2:-10}"
+  pid=$(<"$file")
+  if pid_is "$pid" "$program"; then
+    stop_pid "$pid" "${3:-10}"
+  elif kill -0 "$pid" 2>/dev/null; then
+    log "$file: pid $pid is not $program (stale pid file); leaving it alone"
+  fi
   rm -f "$file"
 }

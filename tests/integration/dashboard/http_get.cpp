@@ -16,10 +16,11 @@ namespace net = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
 
-http_reply http_request(std::uint16_t port, const std::string& target, const std::string& method) {
+http_reply http_request(std::uint16_t port, const std::string& target, const std::string& method,
+                        std::chrono::seconds timeout) {
   net::io_context io;
   beast::tcp_stream stream(io);
-  stream.expires_after(std::chrono::seconds(5));
+  stream.expires_after(timeout);
   stream.connect(net::ip::tcp::endpoint(net::ip::make_address("127.0.0.1"), port));
   http::request<http::empty_body> req{http::string_to_verb(method), target, 11};
   req.set(http::field::host, "127.0.0.1:" + std::to_string(port));

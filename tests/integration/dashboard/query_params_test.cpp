@@ -25,6 +25,23 @@ TEST(parse_target, splits_and_decodes) {
   EXPECT_FALSE(parse_target("/x?a=%g1"));
 }
 
+// Verifies the absolute form (RFC 9112 §3.2.2, sent through proxies) is read as its
+// path and query, whatever the scheme's case; an empty path is "/".
+TEST(parse_target, absolute_form_is_its_path_and_query) {
+  const auto t = parse_target("http://dash.example:8080/api/summary?window=5m");
+  ASSERT_TRUE(t);
+  EXPECT_EQ(t->path, "/api/summary");
+  EXPECT_EQ(t->query.at("window"), "5m");
+  EXPECT_EQ(parse_target("HTTPS://x/health")->path, "/health");
+  EXPECT_EQ(parse_target("http://x")->path, "/");
+  const auto bare = parse_target("http://x?window=1h");
+  ASSERT_TRUE(bare);
+  EXPECT_EQ(bare->path, "/");
+  EXPECT_EQ(bare->query.at("window"), "1h");
+  // Only the scheme makes it absolute: a path that merely contains one stays a path.
+  EXPECT_EQ(parse_target("/http://x/health")->path, "/http://x/health");
+}
+
 // Verifies windows: whole minutes within bounds, default 1h.
 TEST(window_param, accepts_minutes_within_bounds) {
   EXPECT_EQ(*window_param(q({})), seconds(3600));

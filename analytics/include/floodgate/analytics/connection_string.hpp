@@ -5,6 +5,8 @@
 
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace floodgate::analytics {
 
@@ -12,5 +14,12 @@ namespace floodgate::analytics {
 /// postgresql:// URI), or nullopt when libpq would accept it. Parses only: connects to
 /// nothing, reads no service or password file.
 [[nodiscard]] std::optional<std::string> connection_string_problem(const std::string& conninfo);
+
+/// `conninfo` rewritten as a key=value string (a URI is converted, values quoted) with
+/// each of `defaults` (keyword, value) added unless `conninfo` sets that keyword itself.
+/// Returned unchanged when libpq cannot parse it, so that connecting reports the problem.
+/// Parses only, like connection_string_problem.
+[[nodiscard]] std::string with_default_options(
+    const std::string& conninfo, const std::vector<std::pair<std::string, std::string>>& defaults);
 
 }  // namespace floodgate::analytics
