@@ -331,13 +331,20 @@ TEST_F(gateway_limits, other_spellings_of_a_path_share_its_limit) {
   EXPECT_EQ(first.body, "backend://login");
   EXPECT_EQ(first.header("x-ratelimit-remaining"), "1");
   EXPECT_EQ(c.get("/public/../login").header("x-ratelimit-remaining"), "0");
-  // An escaped '/' is no separator: "/login/..%2fx" is something under /login for the
-  // upstream (which gets it as written), so it is limited as /login, not routed as "/x".
+  // An escaped separator read either way stays under /login: limited as /login.
   for (const char* spelling : {"/login", "/./login", "/%6Cogin", "/x/%2e%2e/login?a=b",
-                               "/login/..%2fx", "/login/..%2Fx"}) {
+                               "/login/a%2Fb", "/login/a%5cb", "/log%69n/%2e"}) {
     const auto r = c.get(spelling);
     EXPECT_EQ(r.status, 429u) << spelling;
     EXPECT_NE(r.body.find(R"("route": "login")"), std::string::npos) << spelling << r.body;
+  }
+  // One that reaches another route when read as a separator is refused: "/login/..%2fx"
+  // is under /login for a server that keeps "%2F" and "/x" for one that decodes it, and
+  // "/x/..%2flogin" and "/login%2Fsub" the other way round.
+  for (const char* spelling : {"/login/..%2fx", "/x/..%2Flogin", "/login%2Fsub", "/x/..%5clogin"}) {
+    const auto r = c.get(spelling);
+    EXPECT_EQ(r.status, 400u) << spelling;
+    EXPECT_NE(r.body.find(R"("error": "ambiguous_path")"), std::string::npos) << spelling << r.body;
   }
   EXPECT_EQ(c.get("/loginx").status, 200u);  // another path: the free route
   EXPECT_EQ(backend_.requests(), 3u);

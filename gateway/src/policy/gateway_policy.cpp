@@ -9,6 +9,7 @@
 #include "policy/route_match.hpp"
 #include "proxy/address_text.hpp"
 #include "proxy/header_rewrite.hpp"
+#include "text/route_path.hpp"
 
 namespace floodgate::policy {
 
@@ -39,6 +40,19 @@ exchange start_exchange(const http::request_context& ctx, bool limited) {
   e.started = ctx.started;
   if (!limited) e.decided_at = std::chrono::system_clock::now();
   return e;
+}
+
+// Whether the path, with its escaped separators read as separators (as servers that
+// decode them first do), reaches `routed` too. Only then is it unambiguous which
+// route's limits apply: "/limited/..%2fx" is under /limited for one upstream and /x for
+// another, "/api%2Fdata" is /api/data for one and something under / for another.
+bool same_route_as_separators(const config::config& cfg, const http::request_context& ctx,
+                              const config::route_config* routed) {
+  std::string storage;
+  const auto target = ctx.header.target();
+  const auto other =
+      text::route_path({target.data(), target.size()}, storage, text::encoded_separators::decoded);
+  return other && match_route(cfg, ctx.header.method_string(), *other) == routed;
 }
 
 }  // namespace
@@ -145,6 +159,12 @@ std::variant<http::plan, gateway_policy::routed> gateway_policy::route(
   const auto& cfg = *r.snapshot->config;
   r.route = match_route(cfg, ctx.header.method_string(), ctx.path);
   r.record = start_exchange(ctx, r.route != nullptr && !r.route->limits.empty());
+  if (text::has_encoded_separator(ctx.path) && !same_route_as_separators(cfg, ctx, r.route)) {
+    auto p = local_plan(make_local_response(400, "application/json", ambiguous_path_body(ctx.path),
+                                            ctx.header.version()));
+    report_completion(p, services_.log, std::move(r.record));
+    return p;
+  }
   if (r.route == nullptr) {
     auto p = local_plan(make_local_response(404, "application/json", not_found_body(ctx.path),
                                             ctx.header.version()));

@@ -36,6 +36,10 @@ std::string not_found_body(std::string_view path) {
   return R"({"error": "not_found", "path": )" + json_string(path) + "}";
 }
 
+std::string ambiguous_path_body(std::string_view path) {
+  return R"({"error": "ambiguous_path", "path": )" + json_string(path) + "}";
+}
+
 local_response health_response(const health_status& h, unsigned version) {
   const bool degraded = (h.redis_up && !*h.redis_up) || (h.analytics_up && !*h.analytics_up) ||
                         h.circuit != limit::circuit_state::closed;

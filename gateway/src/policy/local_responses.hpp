@@ -32,6 +32,10 @@ using text::json_string;
 /// Body when no route matches: {"error": "not_found", "path": "/x"}
 [[nodiscard]] std::string not_found_body(std::string_view path);
 
+/// `{"error": "ambiguous_path", "path": "..."}`: the 400 for a path whose escaped
+/// separators lead to another route when read as separators.
+[[nodiscard]] std::string ambiguous_path_body(std::string_view path);
+
 /// What /health reports. `redis_up` / `analytics_up` are empty when the feature is disabled.
 struct health_status {
   bool draining = false;

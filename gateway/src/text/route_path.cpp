@@ -18,20 +18,18 @@ bool needs_rewrite(std::string_view path) noexcept {
          path.find("/.") != std::string_view::npos;
 }
 
-// RFC 3986 §2.3: the characters whose escapes mean the same as the characters.
-bool unreserved(char c) noexcept {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
-         c == '.' || c == '_' || c == '~';
+// The escapes servers disagree on: '/' and '\\' are separators to some, data inside a
+// segment to others.
+bool separator(char c) noexcept {
+  return c == '/' || c == '\\';
 }
 
-// Percent-decodes the escapes of unreserved characters in `path` into `out` and writes
-// every other escape with uppercase hex (RFC 3986 §6.2.2: "%2f" and "%2F" are one
-// path). An escaped '/' stays an escape, data inside a segment, as almost every server
-// reads it: decoded, "/limited/..%2fx" would route as "/x" while the upstream serves
-// something under /limited, past its limit. A '%' not followed by two hex digits stays
-// as it is (NGINX answers 400 there; routing on the literal text is as safe and refuses
-// fewer of the sloppy URLs clients send). False for "%00".
-bool decode_unreserved(std::string_view path, std::string& out) {
+// Percent-decodes `path` into `out`. Escaped separators stay escapes in uppercase hex
+// with `kept` (RFC 3986 §6.2.2: "%2f" and "%2F" are one path), and are both read as '/'
+// with `decoded`. A '%' not followed by two hex digits stays as it is (NGINX answers
+// 400 there; routing on the literal text is as safe and refuses fewer of the sloppy
+// URLs clients send). False for "%00".
+bool decode(std::string_view path, std::string& out, encoded_separators separators) {
   constexpr std::string_view hex_digits = "0123456789ABCDEF";
   out.clear();
   out.reserve(path.size());
@@ -42,8 +40,10 @@ bool decode_unreserved(std::string_view path, std::string& out) {
       if (high >= 0 && low >= 0) {
         const auto byte = static_cast<char>(high * 16 + low);
         if (byte == '\0') return false;
-        if (unreserved(byte)) {
+        if (!separator(byte)) {
           out.push_back(byte);
+        } else if (separators == encoded_separators::decoded) {
+          out.push_back('/');
         } else {
           out.push_back('%');
           out.push_back(hex_digits[static_cast<std::size_t>(high)]);
@@ -60,12 +60,13 @@ bool decode_unreserved(std::string_view path, std::string& out) {
 
 }  // namespace
 
-std::optional<std::string_view> route_path(std::string_view target, std::string& storage) {
+std::optional<std::string_view> route_path(std::string_view target, std::string& storage,
+                                           encoded_separators separators) {
   const auto path = target.substr(0, target.find('?'));
   if (!needs_rewrite(path)) return path;
 
   std::string decoded;
-  if (!decode_unreserved(path, decoded)) return std::nullopt;
+  if (!decode(path, decoded, separators)) return std::nullopt;
   // Segment by segment: empty ones (from "//") and "." dropped, ".." drops the one
   // before it. A trailing "/" (or "/." or "/..") is kept as one: "/a/" routes as "/a/".
   storage.clear();
@@ -89,6 +90,10 @@ std::optional<std::string_view> route_path(std::string_view target, std::string&
       decoded.ends_with('/') || decoded.ends_with("/.") || decoded.ends_with("/..");
   if (storage.empty() || ends_in_directory) storage.push_back('/');
   return std::string_view{storage};
+}
+
+bool has_encoded_separator(std::string_view path) noexcept {
+  return path.find("%2F") != std::string_view::npos || path.find("%5C") != std::string_view::npos;
 }
 
 bool under_route_prefix(std::string_view prefix, std::string_view path) noexcept {

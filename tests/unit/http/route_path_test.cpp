@@ -45,16 +45,30 @@ TEST(route_path, normalises_other_spellings) {
   EXPECT_EQ(routed("/a%4"), "/a%4");
 }
 
-// Verifies escapes of reserved characters stay escapes (one spelling: uppercase hex):
-// an escaped '/' is data inside a segment, so "..%2f" is no dot segment and cannot
-// walk a request out of a stricter route's prefix.
-TEST(route_path, keeps_escaped_separators_inside_their_segment) {
+// Verifies escaped separators stay escapes (one spelling: uppercase hex) by default:
+// data inside a segment, so "..%2f" is no dot segment; every other escape is decoded
+// ("%3A" is ':' to every server). Decoded, they are separators (the other reading).
+TEST(route_path, reads_escaped_separators_both_ways) {
   EXPECT_EQ(routed("/api%2Fdata"), "/api%2Fdata");
   EXPECT_EQ(routed("/api%2fdata"), "/api%2Fdata");
   EXPECT_EQ(routed("/limited/..%2fx"), "/limited/..%2Fx");
   EXPECT_EQ(routed("/limited/%2e%2e%2fx"), "/limited/..%2Fx");
-  EXPECT_EQ(routed("/a%20b/%c3%a9"), "/a%20b/%C3%A9");
   EXPECT_EQ(routed("/a%5c..%5cb"), "/a%5C..%5Cb");
+  EXPECT_EQ(routed("/v1/things%3Abatch"), "/v1/things:batch");
+  EXPECT_EQ(routed("/a%20b"), "/a b");
+  std::string storage;
+  const auto decoded = [&](std::string_view target) {
+    const auto path = route_path(target, storage, encoded_separators::decoded);
+    return path ? std::string(*path) : "<none>";
+  };
+  EXPECT_EQ(decoded("/limited/..%2fx"), "/x");
+  EXPECT_EQ(decoded("/api%2Fdata"), "/api/data");
+  EXPECT_EQ(decoded("/a%5cb"), "/a/b");
+  EXPECT_EQ(decoded("/%2e%2e%2fetc"), "<none>");
+  EXPECT_TRUE(has_encoded_separator("/api%2Fdata"));
+  EXPECT_TRUE(has_encoded_separator("/a%5C"));
+  EXPECT_FALSE(has_encoded_separator("/a%2"));
+  EXPECT_FALSE(has_encoded_separator("/plain/path"));
 }
 
 // Verifies the paths no route can take: above the root, or with a NUL.
