@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <future>
 #include <iostream>
+#include <memory>
 #include <string_view>
 #include <thread>
 #include <vector>
@@ -44,9 +45,16 @@ constexpr std::chrono::seconds shutdown_deadline{5};
 
 // Joins `pool` unless that takes longer than `limit`. The dashboard only reads, so a
 // worker abandoned at exit loses nothing.
+// The join runs on a detached thread that signals a promise: a std::async future would
+// wait for the join in its destructor, so the limit could never cut it short.
 bool join_within(net::thread_pool& pool, std::chrono::seconds limit) {
   pool.stop();  // queued requests are not started
-  auto joined = std::async(std::launch::async, [&pool] { pool.join(); });
+  auto done = std::make_shared<std::promise<void>>();
+  auto joined = done->get_future();
+  std::thread([&pool, done] {
+    pool.join();
+    done->set_value();
+  }).detach();
   return joined.wait_for(limit) == std::future_status::ready;
 }
 

@@ -56,10 +56,18 @@ metered meter(std::int64_t level, std::int64_t l, std::int64_t w) noexcept {
 bool is_supported(const limit_spec& s) noexcept {
   if (s.limit < 1 || s.window.count() < 1) return false;
   const std::int64_t w = window_us(s);
-  if (s.limit > static_cast<std::uint64_t>(max_exact / w)) return false;
-  // The log's ring buffer counts in 32 bits (and 2^32 entries is 32 GiB per key anyway).
-  return s.algo != algorithm::sliding_window ||
-         s.limit <= std::numeric_limits<std::uint32_t>::max();
+  if (w >= max_exact) return false;
+  switch (s.algo) {
+    case algorithm::fixed_window:
+      // Counts and times only: no product of limit and window.
+      return true;
+    case algorithm::sliding_window:
+      // The log's ring buffer counts in 32 bits (and 2^32 entries is 32 GiB per key anyway).
+      return s.limit <= std::numeric_limits<std::uint32_t>::max();
+    default:
+      // The meters and the weighted counter scale by the window: C = limit * w.
+      return s.limit <= static_cast<std::uint64_t>(max_exact / w);
+  }
 }
 
 token_bucket_state fresh_token_bucket(const limit_spec& s, std::int64_t now_us) noexcept {

@@ -174,6 +174,36 @@ TEST(dashboard_hung_postgres, sigterm_exits_while_queries_are_stuck) {
   EXPECT_LT(seconds_since(t), 7.0);
 }
 
+// Verifies SIGTERM also stops the dashboard within its limit while a worker waits on a
+// connection that is not being watched: a connect to a frozen postmaster, bounded only by
+// the URI's own connect_timeout (20 s). The join's limit must be able to give up on it.
+TEST(dashboard_hung_postgres, sigterm_exits_while_a_connect_hangs) {
+  auto& pg = dashboard_stack::get().postgres();
+  const auto base = pg.uri();
+  own_dashboard d(base + (base.find('?') == std::string::npos ? "?" : "&") + "connect_timeout=20");
+  int postmaster = 0;
+  {
+    pqxx::connection admin(base);
+    pqxx::work t(admin);
+    postmaster = postmaster_of(t.exec1("SELECT pg_backend_pid()")[0].as<int>());
+  }
+  ASSERT_GT(postmaster, 1);
+  frozen stopped({postmaster});
+  auto stuck = std::async(std::launch::async, [&] {
+    try {
+      (void)http_request(d.port, "/api/summary", "GET", 30s);
+    } catch (const std::exception&) {
+    }
+  });
+  std::this_thread::sleep_for(500ms);
+  const auto t = clock_type::now();
+  d.process.signal(SIGTERM);
+  const int status = d.process.wait(12s);
+  ASSERT_NE(status, -1) << "still running 12 s after SIGTERM\n" << d.log();
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
+  EXPECT_LT(seconds_since(t), 9.0) << d.log();
+}
+
 // Verifies SIGHUP is logged and ignored: the dashboard keeps serving.
 TEST(dashboard_signals, sighup_is_logged_and_ignored) {
   own_dashboard d(dashboard_stack::get().postgres().uri());

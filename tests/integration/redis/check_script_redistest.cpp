@@ -163,6 +163,20 @@ TEST_F(check_script_test, a_clock_stepping_back_keeps_replies_well_formed) {
   }
 }
 
+// Verifies a daily quota beyond the meters' exact range (fixed_window only counts)
+// is counted exactly by the script, as by the memory store.
+TEST_F(check_script_test, a_large_daily_fixed_window_counts_exactly) {
+  const std::vector<limit_spec> quota{
+      {algorithm::fixed_window, 1'000'000, milliseconds(86'400'000)}};
+  ASSERT_TRUE(limit::is_supported(quota[0]));
+  const std::int64_t t = limit_vector_epoch_us;
+  for (std::uint64_t i = 1; i <= 3; ++i) {
+    const auto v = check("quota", quota, t + static_cast<std::int64_t>(i));
+    EXPECT_TRUE(v.allowed);
+    EXPECT_EQ(v.limits[0].remaining, 1'000'000u - i);
+  }
+}
+
 // Verifies every key written gets a TTL no longer than its window needs.
 TEST_F(check_script_test, every_key_has_a_ttl) {
   EXPECT_TRUE(check("ttl", every_algorithm).allowed);

@@ -180,6 +180,12 @@ TEST(algorithms, supported_specs) {
   EXPECT_FALSE(is_supported(spec(algorithm::token_bucket, 0, 1'000)));
   EXPECT_FALSE(is_supported(spec(algorithm::token_bucket, 10, 0)));
   EXPECT_FALSE(is_supported(spec(algorithm::token_bucket, 200'000, 86'400'000)));
+  // Only the algorithms that scale counts by the window are bounded by limit x window.
+  for (const auto a : {algorithm::leaky_bucket, algorithm::sliding_window_counter, algorithm::gcra})
+    EXPECT_FALSE(is_supported(spec(a, 200'000, 86'400'000)));
+  EXPECT_TRUE(is_supported(spec(algorithm::fixed_window, 4'000'000'000, 86'400'000)));
+  EXPECT_TRUE(is_supported(spec(algorithm::sliding_window, 1'000'000, 86'400'000)));
+  EXPECT_FALSE(is_supported(spec(algorithm::sliding_window, 5'000'000'000, 86'400'000)));
 }
 
 }  // namespace

@@ -33,11 +33,12 @@ struct limit_spec {
   friend bool operator==(const limit_spec&, const limit_spec&) = default;
 };
 
-/// True when the stores can evaluate `s` exactly: limit >= 1, window >= 1 ms,
-/// limit * window in µs <= 2^53 (every intermediate value then fits a Lua
-/// double; e.g. 100,000 per day, 2.5 million per hour), and for sliding_window
-/// limit < 2^32. Stores answer errc::invalid_limit otherwise; config loaders
-/// should reject such limits up front.
+/// True when the stores can evaluate `s` exactly: limit >= 1, window >= 1 ms; for
+/// token_bucket, leaky_bucket, sliding_window_counter and gcra, which scale counts by
+/// the window, limit * window in µs <= 2^53 (every intermediate value then fits a Lua
+/// double; e.g. 104,249 per day, 2.5 million per hour); for sliding_window limit < 2^32;
+/// fixed_window only counts. Stores answer errc::invalid_limit otherwise; the config
+/// loader rejects such limits up front.
 [[nodiscard]] bool is_supported(const limit_spec& s) noexcept;
 
 }  // namespace floodgate::limit
