@@ -87,6 +87,27 @@ double seconds_since(clock_type::time_point t) {
   return std::chrono::duration<double>(clock_type::now() - t).count();
 }
 
+// Sends `stuck` API requests that cannot be answered, then SIGTERM: the dashboard must
+// exit 0 within `within_s` seconds anyway.
+void expect_sigterm_exits_with_requests_stuck(own_dashboard& d, int stuck, double within_s) {
+  std::vector<std::future<void>> waiting;
+  for (int i = 0; i < stuck; ++i) {
+    waiting.push_back(std::async(std::launch::async, [&] {
+      try {
+        (void)http_request(d.port, "/api/summary", "GET", 30s);
+      } catch (const std::exception&) {
+      }
+    }));
+  }
+  std::this_thread::sleep_for(500ms);
+  const auto t = clock_type::now();
+  d.process.signal(SIGTERM);
+  const int status = d.process.wait(12s);
+  ASSERT_NE(status, -1) << "still running 12 s after SIGTERM\n" << d.log();
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
+  EXPECT_LT(seconds_since(t), within_s) << d.log();
+}
+
 // Verifies a hung PostgreSQL (its postmaster and every dashboard backend stopped) holds no request
 // that does not need it, /health answers 503 within about 2 s, and the API answers 503 within its
 // bounds instead of hanging until TCP gives up.
@@ -156,22 +177,7 @@ TEST(dashboard_hung_postgres, sigterm_exits_while_queries_are_stuck) {
   for (int i = 0; i < 4; ++i) ASSERT_EQ(http_request(d.port, "/api/summary").status, 200u);
   frozen stopped(postgres_processes(pg.uri()));
   ASSERT_GT(stopped.pids.size(), 1u);
-  std::vector<std::future<void>> stuck;
-  for (int i = 0; i < 4; ++i) {
-    stuck.push_back(std::async(std::launch::async, [&] {
-      try {
-        (void)http_request(d.port, "/api/summary", "GET", 30s);
-      } catch (const std::exception&) {
-      }
-    }));
-  }
-  std::this_thread::sleep_for(500ms);
-  const auto t = clock_type::now();
-  d.process.signal(SIGTERM);
-  const int status = d.process.wait(8s);
-  ASSERT_NE(status, -1) << "still running 8 s after SIGTERM\n" << d.log();
-  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
-  EXPECT_LT(seconds_since(t), 7.0);
+  expect_sigterm_exits_with_requests_stuck(d, 4, 7.0);
 }
 
 // Verifies SIGTERM also stops the dashboard within its limit while a worker waits on a
@@ -189,19 +195,7 @@ TEST(dashboard_hung_postgres, sigterm_exits_while_a_connect_hangs) {
   }
   ASSERT_GT(postmaster, 1);
   frozen stopped({postmaster});
-  auto stuck = std::async(std::launch::async, [&] {
-    try {
-      (void)http_request(d.port, "/api/summary", "GET", 30s);
-    } catch (const std::exception&) {
-    }
-  });
-  std::this_thread::sleep_for(500ms);
-  const auto t = clock_type::now();
-  d.process.signal(SIGTERM);
-  const int status = d.process.wait(12s);
-  ASSERT_NE(status, -1) << "still running 12 s after SIGTERM\n" << d.log();
-  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
-  EXPECT_LT(seconds_since(t), 9.0) << d.log();
+  expect_sigterm_exits_with_requests_stuck(d, 1, 9.0);
 }
 
 // Verifies SIGHUP is logged and ignored: the dashboard keeps serving.
