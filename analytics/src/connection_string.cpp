@@ -39,7 +39,6 @@ std::optional<std::string> connection_string_problem(const std::string& conninfo
   return message;
 }
 
-
 std::string with_default_options(const std::string& conninfo,
                                  const std::vector<std::pair<std::string, std::string>>& defaults) {
   const std::unique_ptr<PQconninfoOption, decltype(&PQconninfoFree)> options(
@@ -56,6 +55,14 @@ std::string with_default_options(const std::string& conninfo,
     if (std::find(set.begin(), set.end(), key) == set.end()) append_option(out, key, value);
   }
   return out;
+}
+
+std::string with_client_timeouts(const std::string& conninfo) {
+  return with_default_options(conninfo, {{"keepalives", "1"},
+                                         {"keepalives_idle", "10"},
+                                         {"keepalives_interval", "5"},
+                                         {"keepalives_count", "3"},
+                                         {"tcp_user_timeout", "10000"}});
 }
 
 }  // namespace floodgate::analytics

@@ -4,6 +4,7 @@
 #include <floodgate/analytics/batch_sink.hpp>
 
 #include <algorithm>
+#include <chrono>
 #include <cstddef>
 #include <memory>
 #include <optional>
@@ -13,6 +14,9 @@
 #include <libpq-fe.h>
 #include <pqxx/largeobject>
 #include <pqxx/pqxx>
+
+#include <floodgate/analytics/connection_string.hpp>
+#include <floodgate/analytics/socket_watchdog.hpp>
 
 #include "copy_binary.hpp"
 #include "rollup.hpp"
@@ -73,12 +77,21 @@ bool is_data_error(const pqxx::sql_error& e) {
   return e.sqlstate().rfind("22", 0) == 0;
 }
 
+// Client-side bounds of each call: statement_timeout (30 s, set per session) is the
+// server's, and a server that hangs (a stopped backend, a frozen host) enforces nothing.
+// Past these the watchdog shuts the socket down and the call fails at once.
+constexpr std::chrono::seconds statement_deadline{35};
+constexpr std::chrono::seconds ping_deadline{5};
+
 class postgres_sink final : public batch_sink {
  public:
-  explicit postgres_sink(std::string postgres) : postgres_(std::move(postgres)) {}
+  explicit postgres_sink(std::string postgres)
+      : postgres_(
+            with_default_options(with_client_timeouts(postgres), {{"connect_timeout", "5"}})) {}
 
   void write(std::span<const decision_event> events, std::string_view batch_id) override {
     auto& conn = connection();
+    socket_watchdog::guard bound(watchdog_, conn.sock(), statement_deadline);
     const std::string id(batch_id);
     try {
       pqxx::work tx(conn, "floodgate_batch");
@@ -109,6 +122,7 @@ class postgres_sink final : public batch_sink {
   }
 
   void maintain() override {
+    socket_watchdog::guard bound(watchdog_, connection().sock(), statement_deadline);
     // Separate transactions: partitions ahead are what writes need; retention failing (a
     // role without the right to drop, a malformed retention setting) must not undo them.
     {
@@ -122,16 +136,21 @@ class postgres_sink final : public batch_sink {
   }
 
   void ping() override {
-    pqxx::nontransaction tx(connection());
+    auto& conn = connection();
+    socket_watchdog::guard bound(watchdog_, conn.sock(), ping_deadline);
+    pqxx::nontransaction tx(conn);
     tx.exec("SELECT 1");
   }
 
   void reset() noexcept override { conn_.reset(); }
 
+  void abort() noexcept override { watchdog_.abort_all(); }
+
  private:
   pqxx::connection& connection() {
     if (!conn_) {
       conn_.emplace(postgres_);
+      socket_watchdog::guard bound(watchdog_, conn_->sock(), ping_deadline);
       // Name the session for pg_stat_activity; bound every statement so a wedged server
       // cannot hold the writer (and shutdown) forever.
       pqxx::nontransaction setup(*conn_);
@@ -149,6 +168,7 @@ class postgres_sink final : public batch_sink {
 
   std::string postgres_;
   std::optional<pqxx::connection> conn_;
+  socket_watchdog watchdog_;
   std::string in_doubt_id_;
   copy_binary_rows rows_;
 };

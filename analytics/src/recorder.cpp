@@ -97,6 +97,9 @@ struct recorder::impl {
     std::size_t unwritten = 0;
     for (; current < chunks.size(); ++current) unwritten += chunks[current].size();
     give_up(unwritten);
+    std::lock_guard lock(stop_mutex);
+    finished = true;
+    stop_cv.notify_all();
   }
 
   // Without writes nothing else would notice the database going away (or coming back).
@@ -182,6 +185,7 @@ struct recorder::impl {
   std::mutex stop_mutex;
   std::condition_variable stop_cv;
   std::optional<clock::time_point> deadline;  // set by stop()
+  bool finished = false;                      // run() has returned
   std::mutex join_mutex;
   std::thread writer;
 };
@@ -216,6 +220,15 @@ void recorder::stop(std::chrono::milliseconds timeout) {
   }
   impl_->stop_cv.notify_all();
   impl_->buffer.close();
+  {
+    // A call blocked on a database that does not answer (a hung server enforces no
+    // statement_timeout) must not hold the stop past its deadline: a second after it, the
+    // sink's calls are cut and the writer gives up what it holds.
+    std::unique_lock lock(impl_->stop_mutex);
+    if (!impl_->stop_cv.wait_until(lock, *impl_->deadline + std::chrono::seconds(1),
+                                   [&] { return impl_->finished; }))
+      impl_->sink->abort();
+  }
   if (impl_->writer.joinable()) impl_->writer.join();
 }
 

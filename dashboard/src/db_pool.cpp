@@ -4,23 +4,9 @@
 #include <pqxx/nontransaction>
 
 namespace floodgate::dashboard {
-namespace {
-
-// A host that vanishes (power loss, partition) never closes the TCP connection: without
-// these, a query to it would wait for TCP's own retransmission limit (~15 min). Values a
-// connection string sets itself win.
-std::string with_client_timeouts(const std::string& uri) {
-  return analytics::with_default_options(uri, {{"keepalives", "1"},
-                                               {"keepalives_idle", "10"},
-                                               {"keepalives_interval", "5"},
-                                               {"keepalives_count", "3"},
-                                               {"tcp_user_timeout", "10000"}});
-}
-
-}  // namespace
 
 db_pool::db_pool(const std::string& uri, db_pool_limits limits)
-    : uri_(with_client_timeouts(uri)), limits_(limits), free_slots_(limits.size) {}
+    : uri_(analytics::with_client_timeouts(uri)), limits_(limits), free_slots_(limits.size) {}
 
 db_pool::~db_pool() = default;
 

@@ -12,8 +12,8 @@
 #include <pqxx/connection>
 #include <pqxx/except>
 
+#include <floodgate/analytics/socket_watchdog.hpp>
 #include "db_errors.hpp"
-#include "socket_watchdog.hpp"
 
 namespace floodgate::dashboard {
 
@@ -60,7 +60,7 @@ class db_pool {
     for (int attempt = 0;; ++attempt) {
       lease l(*this);
       const bool fresh = l.fresh();
-      socket_watchdog::guard deadline(watchdog_, l.get().sock(), limits_.call_deadline);
+      analytics::socket_watchdog::guard deadline(watchdog_, l.get().sock(), limits_.call_deadline);
       try {
         auto result = f(l.get());
         // Cut just as it answered: the answer is good, the connection is not.
@@ -108,7 +108,7 @@ class db_pool {
 
   const std::string uri_;
   const db_pool_limits limits_;
-  socket_watchdog watchdog_;
+  analytics::socket_watchdog watchdog_;
   std::mutex mutex_;
   std::condition_variable available_;
   std::vector<std::unique_ptr<pqxx::connection>> idle_;

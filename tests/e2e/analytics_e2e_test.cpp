@@ -3,7 +3,11 @@
 #include <gtest/gtest.h>
 
 #include <csignal>
+#include <fstream>
+#include <sstream>
+#include <string>
 #include <thread>
+#include <vector>
 
 #include <sys/wait.h>
 
@@ -57,6 +61,17 @@ routes:
 }
 
 // Polls a count until it equals `want` or the deadline passes; returns the last value.
+// Polls the gateway's /health until it reports analytics `state` ("up", "down").
+bool health_says_analytics(gateway& gw, const char* state, std::chrono::seconds within) {
+  const auto until = std::chrono::steady_clock::now() + within;
+  const std::string want = std::string(R"("analytics": ")") + state + '"';
+  while (std::chrono::steady_clock::now() < until) {
+    if (get_once(gw.port(), "/health").body.find(want) != std::string::npos) return true;
+    std::this_thread::sleep_for(100ms);
+  }
+  return false;
+}
+
 long long wait_for_count(const test::postgres_server& pg, const std::string& sql, long long want,
                          std::chrono::milliseconds deadline = 20s) {
   const auto until = std::chrono::steady_clock::now() + deadline;
@@ -192,19 +207,34 @@ TEST_F(analytics_e2e, sigterm_with_zero_drain_timeout_still_flushes) {
 TEST_F(analytics_e2e, health_follows_postgres_without_traffic) {
   gateway gw(config_for(pg(), "1h"), backend_.port());
   const auto analytics_is = [&](const char* state, std::chrono::seconds within) {
-    const auto until = std::chrono::steady_clock::now() + within;
-    const std::string want = std::string(R"("analytics": ")") + state + '"';
-    while (std::chrono::steady_clock::now() < until) {
-      if (get_once(gw.port(), "/health").body.find(want) != std::string::npos) return true;
-      std::this_thread::sleep_for(100ms);
-    }
-    return false;
+    return health_says_analytics(gw, state, within);
   };
   ASSERT_TRUE(analytics_is("up", 10s));
   pg().stop();
   EXPECT_TRUE(analytics_is("down", 10s)) << gw.log();
   pg().start();
   EXPECT_TRUE(analytics_is("up", 10s)) << gw.log();
+}
+
+// Verifies a PostgreSQL that hangs (the writer's backend and the postmaster stopped: the
+// TCP connection stays up, nothing answers) is seen without traffic and does not hold
+// SIGTERM: the idle writer's ping has a client-side deadline, and stop cuts a call still
+// blocked a second past its budget (before, /health said "up" and the gateway never exited).
+TEST_F(analytics_e2e, a_hung_postgres_is_noticed_and_does_not_hold_shutdown) {
+  gateway gw(config_for(pg(), "1h"), backend_.port());
+  ASSERT_TRUE(health_says_analytics(gw, "up", 10s));
+  const auto backend = static_cast<int>(pg().count(
+      "SELECT pid FROM pg_stat_activity WHERE application_name = 'floodgate-analytics'"));
+  ASSERT_GT(backend, 1);
+  test::frozen_processes hung({backend, test::parent_pid(backend)});
+  EXPECT_TRUE(health_says_analytics(gw, "down", 15s)) << gw.log();
+  EXPECT_EQ(get_once(gw.port(), "/limited", {{"X-Client", "c"}}).status, 200u);  // unaffected
+  const auto t = std::chrono::steady_clock::now();
+  gw.signal(SIGTERM);
+  const int status = gw.wait(20s);
+  ASSERT_NE(status, -1) << "still running 20 s after SIGTERM\n" << gw.log();
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
+  EXPECT_LT(std::chrono::steady_clock::now() - t, 10s) << gw.log();
 }
 
 }  // namespace

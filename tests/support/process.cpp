@@ -6,6 +6,9 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <sstream>
 #include <stdexcept>
 #include <thread>
 
@@ -211,6 +214,27 @@ temp_dir::temp_dir() {
 temp_dir::~temp_dir() {
   std::error_code ec;
   std::filesystem::remove_all(path_, ec);
+}
+
+int parent_pid(int pid) {
+  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+  const std::string text((std::istreambuf_iterator<char>(stat)), {});
+  // "pid (comm) state ppid ...": comm may hold spaces and parentheses.
+  const auto close = text.rfind(')');
+  if (close == std::string::npos) return -1;
+  std::istringstream rest(text.substr(close + 1));
+  char state = 0;
+  int ppid = -1;
+  rest >> state >> ppid;
+  return ppid;
+}
+
+frozen_processes::frozen_processes(std::vector<int> p) : pids(std::move(p)) {
+  for (const int pid : pids) ::kill(pid, SIGSTOP);
+}
+
+frozen_processes::~frozen_processes() {
+  for (const int pid : pids) ::kill(pid, SIGCONT);
 }
 
 }  // namespace floodgate::test

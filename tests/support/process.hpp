@@ -50,6 +50,19 @@ struct command_result {
 };
 [[nodiscard]] command_result run_command(const std::string& shell_command);
 
+/// The parent of process `pid` (a PostgreSQL backend's is the postmaster); -1 if unknown.
+[[nodiscard]] int parent_pid(int pid);
+
+/// Stops processes with SIGSTOP for its lifetime and always resumes them (SIGCONT): a
+/// server that hangs with its connections up, not one that is down.
+struct frozen_processes {
+  explicit frozen_processes(std::vector<int> p);
+  ~frozen_processes();
+  frozen_processes(const frozen_processes&) = delete;
+  frozen_processes& operator=(const frozen_processes&) = delete;
+  std::vector<int> pids;
+};
+
 /// A fresh temporary directory, removed recursively by the destructor.
 class temp_dir {
  public:

@@ -54,32 +54,11 @@ std::vector<int> dashboard_backends(pqxx::connection& admin) {
   return pids;
 }
 
-// The postmaster: the parent of a backend. Frozen too, so that a fresh connection hangs
-// like the old ones instead of getting a healthy new backend.
-int postmaster_of(int backend) {
-  std::ifstream stat("/proc/" + std::to_string(backend) + "/stat");
-  std::string pid, comm, state;
-  int ppid = 0;
-  stat >> pid >> comm >> state >> ppid;
-  return ppid;
-}
-
-// Freezes processes for the lifetime of the guard; always resumes them.
-struct frozen {
-  explicit frozen(std::vector<int> p) : pids(std::move(p)) {
-    for (const int pid : pids) ::kill(pid, SIGSTOP);
-  }
-  ~frozen() {
-    for (const int pid : pids) ::kill(pid, SIGCONT);
-  }
-  std::vector<int> pids;
-};
-
 // What a test freezes: the dashboard's backends and the postmaster.
 std::vector<int> postgres_processes(const std::string& uri) {
   pqxx::connection admin(uri);
   auto pids = dashboard_backends(admin);
-  if (!pids.empty()) pids.push_back(postmaster_of(pids.front()));
+  if (!pids.empty()) pids.push_back(parent_pid(pids.front()));
   return pids;
 }
 
@@ -117,7 +96,7 @@ TEST(dashboard_hung_postgres, page_404_and_health_still_answer) {
   // Open the API connections and the health one.
   for (int i = 0; i < 4; ++i) ASSERT_EQ(http_request(d.port, "/api/summary").status, 200u);
   ASSERT_EQ(http_request(d.port, "/health").status, 200u);
-  frozen stopped(postgres_processes(pg.uri()));
+  frozen_processes stopped(postgres_processes(pg.uri()));
   ASSERT_GT(stopped.pids.size(), 1u);
 
   // Four API calls occupy every worker on the frozen connections.
@@ -175,7 +154,7 @@ TEST(dashboard_hung_postgres, sigterm_exits_while_queries_are_stuck) {
   auto& pg = dashboard_stack::get().postgres();
   own_dashboard d(pg.uri());
   for (int i = 0; i < 4; ++i) ASSERT_EQ(http_request(d.port, "/api/summary").status, 200u);
-  frozen stopped(postgres_processes(pg.uri()));
+  frozen_processes stopped(postgres_processes(pg.uri()));
   ASSERT_GT(stopped.pids.size(), 1u);
   expect_sigterm_exits_with_requests_stuck(d, 4, 7.0);
 }
@@ -191,10 +170,10 @@ TEST(dashboard_hung_postgres, sigterm_exits_while_a_connect_hangs) {
   {
     pqxx::connection admin(base);
     pqxx::work t(admin);
-    postmaster = postmaster_of(t.exec1("SELECT pg_backend_pid()")[0].as<int>());
+    postmaster = parent_pid(t.exec1("SELECT pg_backend_pid()")[0].as<int>());
   }
   ASSERT_GT(postmaster, 1);
-  frozen stopped({postmaster});
+  frozen_processes stopped({postmaster});
   expect_sigterm_exits_with_requests_stuck(d, 1, 9.0);
 }
 

@@ -44,6 +44,10 @@ class batch_sink {
 
   /// Forgets the connection after a failure; the next call reconnects.
   virtual void reset() noexcept = 0;
+
+  /// Makes a call blocked on the database (now or later) fail at once; called from
+  /// another thread when stopping must not wait for it any more. Thread safe.
+  virtual void abort() noexcept {}
 };
 
 /// The PostgreSQL sink: COPY into decision_events and upsert of the minute rollups in one

@@ -22,4 +22,10 @@ namespace floodgate::analytics {
 [[nodiscard]] std::string with_default_options(
     const std::string& conninfo, const std::vector<std::pair<std::string, std::string>>& defaults);
 
+/// `conninfo` with TCP keepalives and tcp_user_timeout (unless it sets them): a host that
+/// vanishes (power loss, partition) never closes the connection, and without these a
+/// call to it waits for TCP's own retransmission limit (~15 min). For every connection
+/// floodgate opens to PostgreSQL (the analytics writer, the dashboard).
+[[nodiscard]] std::string with_client_timeouts(const std::string& conninfo);
+
 }  // namespace floodgate::analytics

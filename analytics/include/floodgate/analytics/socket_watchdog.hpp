@@ -7,7 +7,7 @@
 #include <mutex>
 #include <thread>
 
-namespace floodgate::dashboard {
+namespace floodgate::analytics {
 
 /// Client-side deadline for blocking libpq calls.
 ///
@@ -81,4 +81,4 @@ class socket_watchdog {
   std::thread thread_;  // last: started once the members above exist
 };
 
-}  // namespace floodgate::dashboard
+}  // namespace floodgate::analytics

@@ -1,10 +1,10 @@
-#include "socket_watchdog.hpp"
+#include <floodgate/analytics/socket_watchdog.hpp>
 
 #include <algorithm>
 
 #include <sys/socket.h>
 
-namespace floodgate::dashboard {
+namespace floodgate::analytics {
 
 socket_watchdog::socket_watchdog() : thread_([this] { run(); }) {}
 
@@ -76,4 +76,4 @@ void socket_watchdog::run() {
   }
 }
 
-}  // namespace floodgate::dashboard
+}  // namespace floodgate::analytics
