@@ -128,14 +128,24 @@ void append_limit_identity(std::string& out, std::uint64_t first, const limit::l
 }  // namespace
 
 state_key_layout::state_key_layout(std::span<const limit::limit_spec> limits) {
-  packed_suffix += ':';
+  assign(limits);
+}
+
+void state_key_layout::assign(std::span<const limit::limit_spec> limits) {
+  // Cleared, not replaced: the strings keep their capacity, so a connection alternating
+  // between routes does not allocate per check.
+  packed_suffix.assign(1, ':');
+  const auto sliding =
+      static_cast<std::size_t>(std::count_if(limits.begin(), limits.end(), is_sliding_window));
+  sliding_window_suffixes.resize(sliding);
+  std::size_t next_sliding = 0;
   bool first = true;
   for (std::size_t i = 0; i < limits.size(); ++i) {
     if (is_sliding_window(limits[i])) {
-      std::string suffix(":");
+      std::string& suffix = sliding_window_suffixes[next_sliding++];
+      suffix.assign(1, ':');
       append_limit_identity(suffix, i, limits[i]);
       suffix.append(sliding_window_suffix);
-      sliding_window_suffixes.push_back(std::move(suffix));
       continue;
     }
     if (!first) packed_suffix += ',';
@@ -231,7 +241,7 @@ void check_command_formatter::append(std::string& out, std::string_view sha,
   if (sha != sha_ || !std::equal(limits.begin(), limits.end(), limits_.begin(), limits_.end())) {
     sha_.assign(sha);
     limits_.assign(limits.begin(), limits.end());
-    layout_ = state_key_layout(limits);
+    layout_.assign(limits);
     head_.clear();
     append_check_head(head_, sha, limits, layout_);
     tail_.clear();

@@ -28,6 +28,8 @@ namespace floodgate::redis {
 struct state_key_layout {
   state_key_layout() = default;
   explicit state_key_layout(std::span<const limit::limit_spec> limits);
+  /// Rebuilds the layout for `limits`, reusing the strings' storage.
+  void assign(std::span<const limit::limit_spec> limits);
 
   /// `:<identities of the limits that are not sliding windows, comma-separated>:v4`
   std::string packed_suffix;
