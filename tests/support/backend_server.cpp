@@ -255,6 +255,24 @@ asio::awaitable<void> serve(stream_t stream, std::shared_ptr<backend_server::cou
       if (wec) co_return;
       continue;
     }
+    if (path == "/no-reason") {
+      // A status line that ends at its code, without the space before the (empty)
+      // reason; ?split=N sends its first N bytes, then the rest 50 ms later.
+      static constexpr std::string_view bare = "HTTP/1.1 200\r\nContent-Length: 9\r\n\r\nno reason";
+      const auto split = std::min<std::size_t>(query_number(target, "split", 0), bare.size());
+      auto [wec, m] =
+          co_await asio::async_write(stream, asio::buffer(bare.substr(0, split)), token_t{});
+      if (wec) co_return;
+      if (split != 0) {
+        asio::steady_timer t(stream.get_executor());
+        t.expires_after(std::chrono::milliseconds(50));
+        co_await t.async_wait(token_t{});
+      }
+      std::tie(wec, m) =
+          co_await asio::async_write(stream, asio::buffer(bare.substr(split)), token_t{});
+      if (wec) co_return;
+      continue;
+    }
     if (path == "/eof") {
       co_await write_until_eof(stream, c->name, query_number(target, "n", 100));
       co_return;

@@ -1,5 +1,6 @@
 #include "proxy/forward.hpp"
 
+#include <cstring>
 #include <optional>
 #include <string_view>
 
@@ -11,6 +12,7 @@
 
 #include "proxy/error.hpp"
 #include "proxy/relay.hpp"
+#include "proxy/status_line.hpp"
 #include "proxy/websocket_tunnel.hpp"
 
 namespace floodgate::proxy {
@@ -64,6 +66,11 @@ net::awaitable<sent_request> send_request(downstream& d, upstream_connection& c,
   co_return sent_request{upstream_error(r.ec), false, !had_body && c.reused && closed, closed};
 }
 
+bool holds_line_end(const boost::beast::flat_buffer& b) {
+  const auto data = b.data();
+  return data.size() != 0 && std::memchr(data.data(), '\n', data.size()) != nullptr;
+}
+
 struct read_response {
   net::error_code ec;
   bool replayable_failure = false;
@@ -82,7 +89,8 @@ net::awaitable<read_response> read_response_header(std::optional<upstream_respon
     rp.emplace(response_head, websocket, head,
                static_cast<std::uint32_t>(max_response_header_bytes), drop_rate_limit_fields);
     c.stream.expires_at(deadline);
-    if (c.buffer.size() == 0) {
+    // Enough of the status line to tell whether it lacks its reason's separator.
+    while (c.buffer.size() < status_line_prefix_bytes && !holds_line_end(c.buffer)) {
       auto [ec, n] = co_await c.stream.async_read_some(
           c.buffer.prepare(boost::beast::read_size(c.buffer, max_response_header_bytes)));
       c.buffer.commit(n);
@@ -91,6 +99,7 @@ net::awaitable<read_response> read_response_header(std::optional<upstream_respon
                                 c.reused && c.buffer.size() == 0 && stale_connection_error(ec)};
       }
     }
+    add_missing_reason_separator(c.buffer);
     const auto& data = c.buffer.data();
     if (const auto used = rp->parse_simple({static_cast<const char*>(data.data()), data.size()})) {
       c.buffer.consume(used);

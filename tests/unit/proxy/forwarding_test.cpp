@@ -254,6 +254,21 @@ TEST_F(forwarding, answers_expect_continue) {
 
 // Verifies a locally answered request gets the handler's headers and its small
 // body is drained so the connection continues.
+// Verifies a status line that ends at its code ("HTTP/1.1 200\r\n", no space
+// before an empty reason) is relayed as a 200 on a connection that stays usable,
+// also when the line arrives in pieces (3 and 12 bytes: before and at its end).
+TEST_F(forwarding, accepts_a_status_line_without_reason) {
+  http_connection c(gw.port());
+  for (const char* target : {"/no-reason", "/no-reason?split=3", "/no-reason?split=12"}) {
+    SCOPED_TRACE(target);
+    auto r = c.request("GET", target);
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 200u);
+    EXPECT_EQ(r->body, "no reason");
+  }
+  EXPECT_EQ(backend.connections(), 1u);
+}
+
 TEST_F(forwarding, local_response_keeps_connection) {
   http_connection c(gw.port());
   auto r = c.request("POST", "/local", {}, "0123456789");
