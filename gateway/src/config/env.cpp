@@ -22,8 +22,14 @@ bool is_comment_line(std::string_view line) noexcept {
 class line_substituter {
  public:
   line_substituter(const std::string& file, int line_number, const env_lookup& lookup,
-                   std::string& out, std::vector<problem>& problems)
-      : file_(file), line_(line_number), lookup_(lookup), out_(out), problems_(problems) {}
+                   substitution& result)
+      : file_(file),
+        line_(line_number),
+        lookup_(lookup),
+        out_(result.text),
+        problems_(result.problems),
+        spans_(result.spans),
+        line_start_(result.text.size()) {}
 
   void run(std::string_view line) {
     std::size_t i = 0;
@@ -33,7 +39,7 @@ class line_substituter {
         out_ += c;
         ++i;
       } else if (line[i + 1] == '$') {
-        out_ += '$';
+        replace(i, 2, "$");
         i += 2;
       } else if (line[i + 1] == '{') {
         i = reference(line, i);
@@ -78,8 +84,16 @@ class line_substituter {
                          " contains a line break (a value is substituted into one line)");
       return close + 1;
     }
-    out_ += replacement;
+    replace(dollar, close + 1 - dollar, replacement);
     return close + 1;
+  }
+
+  /// Appends `replacement` for the `length` bytes at `at` of the line, noting where.
+  void replace(std::size_t at, std::size_t length, std::string_view replacement) {
+    spans_.push_back({line_, static_cast<int>(out_.size() - line_start_) + 1,
+                      static_cast<int>(replacement.size()), static_cast<int>(at) + 1,
+                      static_cast<int>(length)});
+    out_ += replacement;
   }
 
   void report(std::size_t index, std::string message) {
@@ -91,9 +105,22 @@ class line_substituter {
   const env_lookup& lookup_;
   std::string& out_;
   std::vector<problem>& problems_;
+  std::vector<replacement_span>& spans_;
+  std::size_t line_start_;  // where this line begins in out_
 };
 
 }  // namespace
+
+int substitution::original_column(int line, int column) const noexcept {
+  int shift = 0;
+  for (const auto& s : spans) {
+    if (s.line < line) continue;
+    if (s.line > line || column < s.column) break;
+    if (column < s.column + s.length) return s.original_column;
+    shift += s.original_length - s.length;
+  }
+  return column + shift;
+}
 
 std::optional<std::string> process_env(const std::string& name) {
   const char* value = std::getenv(name.c_str());
@@ -112,7 +139,7 @@ substitution substitute_env(std::string_view text, const std::string& file_name,
     if (is_comment_line(line)) {
       result.text += line;
     } else {
-      line_substituter(file_name, line_number, lookup, result.text, result.problems).run(line);
+      line_substituter(file_name, line_number, lookup, result).run(line);
     }
     if (eol == std::string_view::npos) break;
     result.text += '\n';

@@ -16,9 +16,25 @@ using env_lookup = std::function<std::optional<std::string>(const std::string& n
 /// The process environment (getenv).
 [[nodiscard]] std::optional<std::string> process_env(const std::string& name);
 
+/// Where one reference (or `$$`) was replaced on its line.
+struct replacement_span {
+  int line = 0;             // 1-based
+  int column = 0;           // 1-based, of the replacement in the substituted line
+  int length = 0;           // of the replacement
+  int original_column = 0;  // 1-based, of the reference's `$` in the file
+  int original_length = 0;  // of the reference
+};
+
 struct substitution {
-  std::string text;               // the input with every reference replaced
-  std::vector<problem> problems;  // one per bad reference; text is unusable if not empty
+  std::string text;                     // the input with every reference replaced
+  std::vector<problem> problems;        // one per bad reference; text is unusable if not empty
+  std::vector<replacement_span> spans;  // in line and column order
+
+  /// The file's column for `column` of substituted line `line`: a position inside a
+  /// replacement is its reference's `$`; later ones shift by what the replacements
+  /// before them on that line added or removed. So problems found in the parsed text
+  /// point at what the file shows.
+  [[nodiscard]] int original_column(int line, int column) const noexcept;
 };
 
 /// Replaces environment references in routes.yaml text before it is parsed:

@@ -33,6 +33,14 @@ std::vector<problem> sorted(std::vector<problem> problems) {
   return problems;
 }
 
+// Problems found in the substituted text, moved to the columns the file shows.
+std::vector<problem> at_file_columns(std::vector<problem> problems, const substitution& s) {
+  for (auto& p : problems) {
+    if (p.line > 0 && p.column > 0) p.column = s.original_column(p.line, p.column);
+  }
+  return problems;
+}
+
 std::string describe(std::filesystem::file_type type) {
   switch (type) {
     case std::filesystem::file_type::directory:
@@ -64,10 +72,15 @@ config_ptr load_string(const std::string& text, const std::string& file_name,
   substitution substituted = substitute_env(text, file_name, env);
   if (!substituted.problems.empty()) throw config_error(std::move(substituted.problems));
 
-  const YAML::Node root = detail::parse_single_document(substituted.text, file_name);
+  YAML::Node root;
+  try {
+    root = detail::parse_single_document(substituted.text, file_name);
+  } catch (const config_error& e) {
+    throw config_error(at_file_columns(e.problems(), substituted));
+  }
   detail::reader r(file_name);
   auto built = std::make_shared<config>(detail::build_config(r, root));
-  if (r.has_problems()) throw config_error(r.take_problems());
+  if (r.has_problems()) throw config_error(at_file_columns(r.take_problems(), substituted));
   return built;
 }
 

@@ -204,6 +204,31 @@ TEST(loader, environment_substitution) {
   EXPECT_EQ(c->threads, 2u);
 }
 
+// Verifies a problem on a line with substitutions points at the file's column: a bad
+// substituted value at its reference's `$`, a later value shifted back by what the
+// replacements before it changed (a longer value, a shorter one, `$$`).
+TEST(loader, problems_point_at_the_files_columns_after_substitution) {
+  const env_lookup env = [](const std::string& name) -> std::optional<std::string> {
+    if (name == "LONG_HOST") return "a-very-long-host-name.example";
+    if (name == "T") return "x";
+    return std::nullopt;
+  };
+  auto problems_with_env = [&](const std::string& text) {
+    try {
+      (void)load_string(text, "env.yaml", env);
+    } catch (const config_error& e) {
+      return format_problems(e);
+    }
+    return std::string("(no problem)");
+  };
+  const std::string threads = "expected an integer from 0 to 4096 (0 = one per core)\n";
+  EXPECT_EQ(problems_with_env("threads: ${T}\n"), "env.yaml:1:10: threads: " + threads);
+  EXPECT_EQ(problems_with_env("upstreams: {u: {servers: ['${LONG_HOST}:80'], timeout: 5x}}\n"),
+            "env.yaml:1:56: upstreams.u.timeout: expected a duration (250ms, 2s, 5m, ...)\n");
+  EXPECT_EQ(problems_with_env("{gateway_id: 'a$$${T:-h}', threads: -1}\n"),
+            "env.yaml:1:37: threads: " + threads);
+}
+
 // Verifies a list element that is not a mapping, and a limit list that is not a list.
 TEST(loader, nested_type_errors) {
   EXPECT_EQ(problems_of(std::string(upstream) +
