@@ -235,6 +235,51 @@ TEST_F(gateway_ops, sighup_invalid_file_keeps_old_config) {
       << metrics;
 }
 
+// Verifies `watch: true`: a saved file applies without a signal, an invalid one is refused
+// once (not at every poll) with the old configuration serving, and a file that turns
+// watching off is applied and then leaves later changes to SIGHUP.
+TEST_F(gateway_ops, watched_file_reloads_when_saved) {
+  gateway gw("watch: true\n" + config_with_limit(1), backend_.port());
+  client c(gw.port());
+  EXPECT_EQ(c.get("/api").header("x-ratelimit-limit"), "1");
+  const auto count = [&](const std::string& text) {
+    std::size_t n = 0;
+    const auto log = gw.log();
+    for (auto at = log.find(text); at != std::string::npos; at = log.find(text, at + 1)) ++n;
+    return n;
+  };
+  const auto wait_for_count = [&](const std::string& text, std::size_t n) {
+    for (int i = 0; i < 100 && count(text) < n; ++i) std::this_thread::sleep_for(50ms);
+    return count(text) >= n;
+  };
+
+  gw.write_config("watch: true\n" + config_with_limit(3));
+  ASSERT_TRUE(wait_for_count("reload: applied", 1)) << gw.log();
+  EXPECT_EQ(count("changed: reloading"), 1u) << gw.log();
+  EXPECT_EQ(c.get("/api").header("x-ratelimit-limit"), "3");
+
+  gw.write_config("watch: true\n" + config_with_limit(3) + "    bogus_key: 1\n");
+  ASSERT_TRUE(wait_for_count("reload refused", 1)) << gw.log();
+  std::this_thread::sleep_for(1500ms);  // three more polls of the same invalid file
+  EXPECT_EQ(count("bogus_key"), 1u) << gw.log();
+  EXPECT_EQ(c.get("/api").header("x-ratelimit-limit"), "3");
+
+  gw.write_config(config_with_limit(5));  // valid again, and watching off from now
+  ASSERT_TRUE(wait_for_count("reload: applied", 2)) << gw.log();
+  EXPECT_EQ(c.get("/api").header("x-ratelimit-limit"), "5");
+  gw.write_config(config_with_limit(7));
+  std::this_thread::sleep_for(1500ms);
+  EXPECT_EQ(c.get("/api").header("x-ratelimit-limit"), "5");
+  gw.signal(SIGHUP);
+  ASSERT_TRUE(wait_for_count("reload: applied", 3)) << gw.log();
+  EXPECT_EQ(c.get("/api").header("x-ratelimit-limit"), "7");
+  const auto metrics = c.get("/metrics").body;
+  EXPECT_EQ(metric_value(metrics, R"(floodgate_config_reloads_total{result="success"})"), 3.0)
+      << metrics;
+  EXPECT_EQ(metric_value(metrics, R"(floodgate_config_reloads_total{result="failure"})"), 1.0)
+      << metrics;
+}
+
 // Verifies SIGHUP with an emptied file (a truncated write, a bad mount) is refused and
 // every route keeps serving: an empty file is not a config without routes.
 TEST_F(gateway_ops, sighup_empty_file_keeps_old_config) {

@@ -48,8 +48,9 @@ std::string usage(std::string_view program) {
          " --version\n" + "       " + p +
          " --help\n"
          "\n"
-         "signals: SIGHUP reloads routes.yaml (an invalid file is refused, the old one keeps\n"
-         "serving); SIGTERM/SIGINT drain in-flight requests, flush analytics and exit 0.\n";
+         "signals: SIGHUP reloads routes.yaml, as saving it does with `watch: true` (an\n"
+         "invalid file is refused, the old one keeps serving); SIGTERM/SIGINT drain in-flight\n"
+         "requests, flush analytics and exit 0.\n";
 }
 
 }  // namespace floodgate::app

@@ -56,7 +56,7 @@ auto log_failure(const char* what) {
 }  // namespace
 
 gateway_app::gateway_app(config::config_ptr cfg, std::string config_path)
-    : config_path_(std::move(config_path)), startup_config_(cfg) {
+    : config_path_(std::move(config_path)), file_watch_(config_path_), startup_config_(cfg) {
   const auto threads = worker_count(*cfg);
   for (unsigned i = 0; i < threads; ++i) {
     // Each context is run by exactly one thread (http::server), and every socket
@@ -124,6 +124,7 @@ gateway_app::~gateway_app() {
 int gateway_app::run() {
   auto& main_ctx = *contexts_.front();
   net::co_spawn(main_ctx, handle_reloads(), log_failure("reload"));
+  net::co_spawn(main_ctx, watch_config_file(), log_failure("config watch"));
   net::co_spawn(main_ctx, handle_stop(), log_failure("shutdown"));
 
   std::vector<std::jthread> workers;
@@ -152,10 +153,28 @@ net::awaitable<void> gateway_app::handle_reloads() {
   }
 }
 
+net::awaitable<void> gateway_app::watch_config_file() {
+  // Twice a second: a saved file applies within about a second (it must look the same
+  // at two polls), and a stat(2) per poll costs nothing. Polled even while `watch` is
+  // off, so that a reload can turn it on.
+  net::steady_timer timer(co_await net::this_coro::executor);
+  while (!stopping_.load()) {
+    timer.expires_after(500ms);
+    co_await timer.async_wait(net::as_tuple(net::use_awaitable));
+    if (stopping_.load() || !policy_->current_config()->watch) continue;
+    if (file_watch_.changed_and_settled()) {
+      spdlog::info("{} changed: reloading", config_path_);
+      reload();
+    }
+  }
+}
+
 void gateway_app::reload() {
   // Reading a small YAML file takes a millisecond or two; it runs on the first worker
   // rather than a thread of its own because reloads are rare and operator-driven.
   // Restart-only settings are compared with the start's: those are the ones in effect.
+  // The file as read now is the one the watch compares with from here on.
+  file_watch_.accept_current();
   auto r = reload_config(config_path_, *startup_config_);
   if (!r.next) {
     for (const auto& p : r.problems) spdlog::error("reload refused: {}", p);

@@ -10,6 +10,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 
+#include "app/config_file_watch.hpp"
 #include "config/config.hpp"
 
 namespace floodgate::limit {
@@ -36,8 +37,8 @@ class exchange_recorder;
 
 /// The composition root (STYLE §1): the one place that picks the store (Redis or memory),
 /// the analytics recorder, the metrics, the policy and the HTTP server, wires them and
-/// runs the worker threads. Also owns the process lifecycle: SIGHUP reloads routes.yaml,
-/// SIGTERM/SIGINT drain and stop.
+/// runs the worker threads. Also owns the process lifecycle: SIGHUP (or, with `watch: true`, a
+/// change to the file) reloads routes.yaml, SIGTERM/SIGINT drain and stop.
 class gateway_app {
  public:
   /// Builds every part from `cfg` (read from `config_path`, which SIGHUP reads again).
@@ -52,11 +53,13 @@ class gateway_app {
 
  private:
   boost::asio::awaitable<void> handle_reloads();
+  boost::asio::awaitable<void> watch_config_file();
   boost::asio::awaitable<void> handle_stop();
   void reload();
   void finish();
 
   std::string config_path_;
+  config_file_watch file_watch_;  // `watch: true`: reload when the file changes
   config::config_ptr startup_config_;
   std::vector<std::unique_ptr<boost::asio::io_context>> contexts_;
   std::vector<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work_;

@@ -35,8 +35,9 @@ gateway_metrics::gateway_metrics(limit::limiter& limiter, analytics::recorder* e
                      "Events held in memory, waiting for PostgreSQL.",
                      [events] { return static_cast<double>(events->buffered()); });
   }
-  auto& reloads = r.counter("floodgate_config_reloads_total",
-                            "SIGHUP reloads of routes.yaml by result.", {"result"});
+  auto& reloads = r.counter(
+      "floodgate_config_reloads_total",
+      "Reloads of routes.yaml (SIGHUP, or a change with watch: true) by result.", {"result"});
   reload_success_ = &reloads.with({"success"});
   reload_failure_ = &reloads.with({"failure"});
 }

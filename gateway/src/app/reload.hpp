@@ -24,7 +24,6 @@ struct reload_result {
 /// configuration the process started with: an earlier reload changed none of them).
 /// Those settings of `next` are `in_effect`'s, so the configuration the gateway reports
 /// and uses is the one that runs. Never throws.
-[[nodiscard]] reload_result reload_config(const std::string& path,
-                                          const config::config& in_effect);
+[[nodiscard]] reload_result reload_config(const std::string& path, const config::config& in_effect);
 
 }  // namespace floodgate::app

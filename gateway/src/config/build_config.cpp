@@ -210,6 +210,7 @@ config build_config(reader& r, const YAML::Node& root) {
   if (auto f = top.get("upstreams")) c.upstreams = read_upstreams(r, *f);
   if (auto f = top.get("server")) c.server = read_server(r, *f);
   if (auto f = top.get("logging")) c.logging = read_logging(r, *f);
+  read_into(top, "watch", c.watch, [&](const field& v) { return r.boolean(v); });
   // Last: routes refer to the upstreams and inherit the top-level failure_mode.
   if (auto f = top.get("routes")) c.routes = build_routes(r, *f, c);
   return c;

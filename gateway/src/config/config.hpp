@@ -95,6 +95,7 @@ struct config {
   std::vector<route_config> routes;
   server_config server;
   logging_config logging;
+  bool watch = false;  // reload this file when it changes, as SIGHUP does
 };
 
 using config_ptr = std::shared_ptr<const config>;

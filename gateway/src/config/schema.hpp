@@ -8,10 +8,10 @@
 // A key not listed here is an error, so a typo is never a silent default.
 namespace floodgate::config::schema {
 
-inline constexpr std::array<std::string_view, 13> top_level{
-    "listen",          "threads",      "gateway_id", "trusted_proxies", "redis",
-    "circuit_breaker", "failure_mode", "analytics",  "dashboard",       "upstreams",
-    "routes",          "server",       "logging"};
+inline constexpr std::array<std::string_view, 14> top_level{
+    "listen",       "threads",   "gateway_id", "trusted_proxies", "redis",  "circuit_breaker",
+    "failure_mode", "analytics", "dashboard",  "upstreams",       "routes", "server",
+    "logging",      "watch"};
 inline constexpr std::array<std::string_view, 3> redis{"url", "timeout", "key_prefix"};
 inline constexpr std::array<std::string_view, 2> circuit_breaker{"failure_threshold",
                                                                  "reset_timeout"};

@@ -44,7 +44,7 @@ const fixture_case cases[] = {
     {"unknown_top_level_key.yaml",
      "unknown_top_level_key.yaml:2:1: ratelimit: unknown key (expected one of: listen, threads, "
      "gateway_id, trusted_proxies, redis, circuit_breaker, failure_mode, analytics, dashboard, "
-     "upstreams, routes, server, logging)\n"},
+     "upstreams, routes, server, logging, watch)\n"},
     {"wrong_type.yaml",
      "wrong_type.yaml:1:10: threads: expected an integer from 0 to 4096 (0 = one per core)\n"
      "wrong_type.yaml:3:3: upstreams: expected a mapping\n"
