@@ -119,6 +119,9 @@ TEST_F(gateway_ops, metrics_has_every_spec_series) {
   EXPECT_EQ(metric_value(r.body, "floodgate_limiter_duration_seconds_count"), 2.0);
   EXPECT_EQ(metric_value(r.body, "floodgate_circuit_state"), 0.0);
   EXPECT_EQ(metric_value(r.body, "floodgate_redis_errors_total"), 0.0);
+  // The memory store's own: the one client's one state, nothing evicted.
+  EXPECT_EQ(metric_value(r.body, "floodgate_limit_states"), 1.0) << r.body;
+  EXPECT_EQ(metric_value(r.body, "floodgate_limit_states_evicted_total"), 0.0) << r.body;
 }
 
 // Verifies logging.access_log_sample: 1 logs every request, and the default logs none.

@@ -14,6 +14,7 @@
 
 #include <floodgate/analytics/recorder.hpp>
 #include <floodgate/limit/limiter.hpp>
+#include <floodgate/limit/memory_store.hpp>
 #include <floodgate/redis/redis_store.hpp>
 
 #include "app/exchange_recorder.hpp"
@@ -72,6 +73,7 @@ gateway_app::gateway_app(config::config_ptr cfg, std::string config_path)
   auto made = make_store(*cfg, executors);
   store_ = std::move(made.store);
   redis_ = made.redis;
+  memory_ = made.memory;
 
   limiter_ = std::make_unique<limit::limiter>(store_, cfg->circuit_breaker);
   if (cfg->analytics) {
@@ -99,6 +101,7 @@ gateway_app::gateway_app(config::config_ptr cfg, std::string config_path)
   for (auto& ctx : contexts_) raw.push_back(ctx.get());
   server_ = std::make_unique<http::server>(std::move(raw), policy_);
   metrics_->watch_server(*server_);
+  if (memory_ != nullptr) metrics_->watch_memory_store(*memory_);
   reload_signals_ = std::make_unique<net::signal_set>(*contexts_.front(), SIGHUP);
   stop_signals_ = std::make_unique<net::signal_set>(*contexts_.front(), SIGTERM, SIGINT);
   server_->listen(cfg->listen);
@@ -187,6 +190,7 @@ void gateway_app::reload() {
     spdlog::warn("reload: '{}' changed but needs a restart; ignored until then", name);
   }
   apply_log_level(r.next->logging);
+  if (memory_ != nullptr) memory_->set_max_states(r.next->server.max_limit_states);
   exchange_log_->set_access_log_sample(r.next->logging.access_log_sample);
   policy_->replace_config(r.next);
   metrics_->count_reload(true);

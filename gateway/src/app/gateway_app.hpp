@@ -15,6 +15,7 @@
 
 namespace floodgate::limit {
 class limiter;
+class memory_store;
 class store;
 }  // namespace floodgate::limit
 namespace floodgate::redis {
@@ -64,7 +65,8 @@ class gateway_app {
   std::vector<std::unique_ptr<boost::asio::io_context>> contexts_;
   std::vector<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work_;
   std::shared_ptr<limit::store> store_;
-  redis::redis_store* redis_ = nullptr;  // store_ when limits live in Redis
+  redis::redis_store* redis_ = nullptr;    // store_ when limits live in Redis
+  limit::memory_store* memory_ = nullptr;  // store_ when they live in this process
   std::unique_ptr<limit::limiter> limiter_;
   std::unique_ptr<analytics::recorder> recorder_;
   std::unique_ptr<gateway_metrics> metrics_;

@@ -2,6 +2,7 @@
 
 #include <floodgate/analytics/recorder.hpp>
 #include <floodgate/limit/limiter.hpp>
+#include <floodgate/limit/memory_store.hpp>
 #include <floodgate/redis/redis_store.hpp>
 
 #include "http/server.hpp"
@@ -47,6 +48,15 @@ gateway_metrics::~gateway_metrics() = default;
 void gateway_metrics::watch_server(const http::server& server) {
   registry_->callback_gauge("floodgate_open_connections", "Downstream connections open now.",
                             [&server] { return static_cast<double>(server.active_sessions()); });
+}
+
+void gateway_metrics::watch_memory_store(const limit::memory_store& store) {
+  registry_->callback_gauge("floodgate_limit_states", "Limit states held in process memory.",
+                            [&store] { return static_cast<double>(store.size()); });
+  registry_->callback_counter(
+      "floodgate_limit_states_evicted_total",
+      "Limit states evicted (nearest to fresh first) to stay within server.max_limit_states.",
+      [&store] { return static_cast<double>(store.evicted()); });
 }
 
 void gateway_metrics::count_reload(bool success) {

@@ -1,14 +1,15 @@
 #include "app/store_factory.hpp"
 
-#include <floodgate/limit/memory_store.hpp>
-
 namespace floodgate::app {
 
 made_store make_store(const config::config& cfg,
                       const std::vector<boost::asio::any_io_executor>& executors) {
   made_store out;
   if (!cfg.redis) {
-    out.store = std::make_shared<limit::memory_store>();
+    auto memory = std::make_shared<limit::memory_store>(limit::memory_store::clock_function{},
+                                                        cfg.server.max_limit_states);
+    out.memory = memory.get();
+    out.store = std::move(memory);
     return out;
   }
   auto redis = std::make_shared<redis::redis_store>(

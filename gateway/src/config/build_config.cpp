@@ -132,6 +132,10 @@ server_config read_server(reader& r, const field& f) {
   read_into(m, "upstream_pool_size", out.upstream_pool_size, [&](const field& v) {
     return r.integer(v, 0, 100000, "expected an integer from 0 to 100000");
   });
+  read_into(m, "max_limit_states", out.max_limit_states, [&](const field& v) {
+    return r.integer(v, 0, 1'000'000'000,
+                     "expected an integer from 0 to 1000000000 (0 = no bound)");
+  });
   return out;
 }
 

@@ -72,6 +72,9 @@ struct server_config {
   milliseconds idle_timeout{60000};     // keep-alive connection idle
   milliseconds drain_timeout{10000};    // SIGTERM: longest wait for in-flight requests
   std::size_t upstream_pool_size = 64;  // idle keep-alive connections kept per server per thread
+  // Memory store (no redis:): most limit states held, then those nearest to fresh are
+  // evicted; about 110 bytes each. 0 = no bound.
+  std::size_t max_limit_states = 2'000'000;
 };
 
 struct logging_config {

@@ -23,9 +23,9 @@ inline constexpr std::array<std::string_view, 10> route{
     "name",         "path",   "methods",     "upstream", "key",
     "failure_mode", "shadow", "deny_status", "headers",  "limits"};
 inline constexpr std::array<std::string_view, 3> limit{"algorithm", "limit", "window"};
-inline constexpr std::array<std::string_view, 6> server{"max_header_bytes", "max_body_bytes",
-                                                        "header_timeout",   "idle_timeout",
-                                                        "drain_timeout",    "upstream_pool_size"};
+inline constexpr std::array<std::string_view, 7> server{
+    "max_header_bytes", "max_body_bytes",     "header_timeout",  "idle_timeout",
+    "drain_timeout",    "upstream_pool_size", "max_limit_states"};
 inline constexpr std::array<std::string_view, 2> logging{"level", "access_log_sample"};
 
 /// One allow-list and where it applies, in the notation of problem paths with

@@ -1,6 +1,8 @@
 #include <floodgate/limit/memory_store.hpp>
 
+#include <algorithm>
 #include <array>
+#include <atomic>
 #include <mutex>
 #include <optional>
 #include <utility>
@@ -29,6 +31,10 @@ constexpr std::uint32_t sweep_every = 8;
 constexpr std::size_t sweep_budget = 8 * sweep_every;
 // Typical routes have one to three limits: no allocation for those.
 constexpr std::size_t inline_limits = 4;
+// A full shard evicts the state nearest to fresh among this many from its sweep cursor:
+// an estimate of the shard's earliest, as Redis samples keys for its LRU, without an
+// ordered index that every check would have to maintain.
+constexpr std::size_t eviction_sample = 16;
 
 struct entry {
   std::int64_t idle_at_us = 0;  // from then on the state equals a fresh one
@@ -85,6 +91,34 @@ struct alignas(64) shard {
       states.rehash(0);
   }
 
+  // Makes room for `needed` new states under `cap`: idle states go first, then the
+  // ones nearest to fresh among eviction_sample from the cursor, skipping those tagged
+  // `keep` (the key being checked: its states were read for this check). Returns the
+  // states evicted.
+  std::size_t make_room(std::size_t cap, std::size_t needed, std::int64_t now_us,
+                        std::uint32_t keep) {
+    if (states.size() + needed <= cap) return 0;
+    sweep(now_us, sweep_budget);
+    std::size_t evicted = 0;
+    while (states.size() + needed > cap && !states.empty()) {
+      auto it = resume_at ? states.find(*resume_at) : states.end();
+      auto victim = states.end();
+      for (std::size_t i = 0; i < eviction_sample; ++i) {
+        if (it == states.end()) it = states.begin();
+        if (it->second.key_tag != keep &&
+            (victim == states.end() || it->second.idle_at_us < victim->second.idle_at_us))
+          victim = it;
+        ++it;
+      }
+      if (victim == states.end()) break;  // only the checked key's own states were seen
+      const auto next = std::next(victim);
+      resume_at = next == states.end() ? std::nullopt : std::optional(next->first);
+      states.erase(victim);
+      ++evicted;
+    }
+    return evicted;
+  }
+
   // Returns the entry and whether it is new.
   std::pair<entry&, bool> find_or_insert(std::uint64_t id) {
     auto [it, inserted] = states.try_emplace(id);
@@ -111,6 +145,13 @@ std::chrono::milliseconds ceil_ms(std::int64_t us) noexcept {
 struct memory_store::impl {
   clock_function now;
   std::array<shard, shard_count> shards;
+  std::atomic<std::size_t> shard_cap{0};  // states per shard; 0 = no bound
+  std::atomic<std::uint64_t> evicted{0};
+
+  static std::size_t per_shard(std::size_t max_states) noexcept {
+    return max_states == 0 ? 0
+                           : std::max<std::size_t>(1, (max_states + shard_count - 1) / shard_count);
+  }
 
   // Keys hash to shards unevenly, and a shard may see no traffic at all for a
   // while: a thread's sweeping checks also sweep the other shards in turn,
@@ -126,9 +167,19 @@ struct memory_store::impl {
   }
 };
 
-memory_store::memory_store(clock_function now) : impl_(std::make_unique<impl>()) {
+memory_store::memory_store(clock_function now, std::size_t max_states)
+    : impl_(std::make_unique<impl>()) {
   impl_->now =
       now ? std::move(now) : clock_function([] { return std::chrono::system_clock::now(); });
+  set_max_states(max_states);
+}
+
+void memory_store::set_max_states(std::size_t max_states) noexcept {
+  impl_->shard_cap.store(impl::per_shard(max_states), std::memory_order_relaxed);
+}
+
+std::uint64_t memory_store::evicted() const noexcept {
+  return impl_->evicted.load(std::memory_order_relaxed);
 }
 
 memory_store::~memory_store() = default;
@@ -177,6 +228,7 @@ immediate_check memory_store::check_now(std::string_view key, std::span<const li
   shard& sh = impl_->shards[shard_index];
   boost::container::small_vector<evaluation, inline_limits> evals;
   bool all_allowed = true;
+  std::size_t new_states = 0;  // limits of this key without a state yet
   std::chrono::system_clock::time_point decided_at;
   std::int64_t now_us = 0;
   const bool sweeping = sweep_turn();
@@ -190,6 +242,7 @@ immediate_check memory_store::check_now(std::string_view key, std::span<const li
     for (std::size_t i = 0; i < limits.size(); ++i) {
       const auto& spec = limits[i];
       const auto it = sh.states.find(limit_id(key_hash, i, spec));
+      if (it == sh.states.end()) ++new_states;
       const bool usable =
           it != sh.states.end() && it->second.key_tag == tag && matches(spec, it->second.state);
       evals.push_back(usable ? evaluate(spec, it->second.state, now_us)
@@ -198,6 +251,11 @@ immediate_check memory_store::check_now(std::string_view key, std::span<const li
     }
     // Phase 2: all or nothing.
     if (all_allowed) {
+      if (const auto cap = impl_->shard_cap.load(std::memory_order_relaxed);
+          cap != 0 && new_states != 0) {
+        if (const auto n = sh.make_room(cap, new_states, now_us, tag); n != 0)
+          impl_->evicted.fetch_add(n, std::memory_order_relaxed);
+      }
       for (std::size_t i = 0; i < limits.size(); ++i) {
         const auto& spec = limits[i];
         auto [e, inserted] = sh.find_or_insert(limit_id(key_hash, i, spec));

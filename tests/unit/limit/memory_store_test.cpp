@@ -156,6 +156,60 @@ TEST(memory_store, sweeps_safely_while_keys_churn) {
   EXPECT_LE(store.size(), 12'000u);
 }
 
+// Verifies max_states bounds memory whatever keys clients choose (a client rotating API
+// keys), and that the states evicted are those nearest to fresh: a key whose budget is
+// spent for an hour stays denied through 50,000 one-request keys (each fresh again in 12
+// minutes), where evicting the oldest state, or any at random, would forget it first.
+TEST(memory_store, max_states_bounds_memory_and_evicts_the_nearest_to_fresh) {
+  test::fake_clock clock(t0);
+  memory_store store(clock.function(), 64 * 16);  // 16 states per shard
+  const limit_spec spec{algorithm::token_bucket, 5, std::chrono::hours(1)};
+  for (int i = 0; i < 5; ++i) ASSERT_TRUE(run_check(store, "spent", spec).v.allowed);
+  ASSERT_FALSE(run_check(store, "spent", spec).v.allowed);
+  for (int i = 0; i < 50'000; ++i) {
+    clock.advance(10);
+    const auto r = store.try_check_now("rotating:" + std::to_string(i), std::span(&spec, 1));
+    ASSERT_TRUE(r);
+    ASSERT_TRUE(r->v.allowed) << i;
+  }
+  EXPECT_LE(store.size(), 64u * 16u);
+  EXPECT_GE(store.evicted(), 50'000u - 64u * 16u);
+  EXPECT_FALSE(run_check(store, "spent", spec).v.allowed) << "the spent key was evicted";
+}
+
+// Verifies a check never evicts the states of its own key: in a store bounded to one
+// state per shard, a key whose short limit went idle (and was purged) needs a new state
+// for it while its hour-long sliding window holds two requests; that log must survive
+// the room made for the new state, so the fourth request is the one denied.
+TEST(memory_store, a_check_keeps_its_own_states) {
+  test::fake_clock clock(t0);
+  memory_store store(clock.function(), 64);
+  const std::vector<limit_spec> limits{{algorithm::sliding_window, 3, std::chrono::hours(1)},
+                                       {algorithm::token_bucket, 1000, milliseconds(1000)}};
+  ASSERT_TRUE(run_check(store, "k", limits).v.allowed);
+  clock.advance(2 * sec);
+  ASSERT_EQ(store.purge_idle(), 1u);  // the token bucket is full again: dropped
+  ASSERT_TRUE(run_check(store, "k", limits).v.allowed);
+  ASSERT_TRUE(run_check(store, "k", limits).v.allowed);
+  EXPECT_FALSE(run_check(store, "k", limits).v.allowed);
+}
+
+// Verifies the bound can change while running (a reload) and 0 removes it.
+TEST(memory_store, max_states_changes_on_reload) {
+  test::fake_clock clock(t0);
+  memory_store store(clock.function(), 64);
+  const limit_spec spec{algorithm::fixed_window, 1, std::chrono::hours(1)};
+  for (int i = 0; i < 1000; ++i) (void)run_check(store, "a:" + std::to_string(i), spec);
+  EXPECT_LE(store.size(), 64u);
+  store.set_max_states(0);
+  for (int i = 0; i < 1000; ++i) (void)run_check(store, "b:" + std::to_string(i), spec);
+  EXPECT_GE(store.size(), 1000u);
+  const auto evicted = store.evicted();
+  store.set_max_states(64 * 10);  // below the ~1,064 held: new keys evict
+  for (int i = 0; i < 100; ++i) (void)run_check(store, "c:" + std::to_string(i), spec);
+  EXPECT_GT(store.evicted(), evicted);
+}
+
 // Verifies a state is kept until it is back to fresh, and purge_idle drops it then.
 TEST(memory_store, purge_keeps_live_state) {
   test::fake_clock clock(t0);

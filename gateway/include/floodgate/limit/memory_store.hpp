@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <memory>
 
@@ -22,6 +23,13 @@ namespace floodgate::limit {
 /// back to "fresh" (its reset_after has passed) is dropped by an incremental
 /// sweep that visits a few entries of the shard on every check.
 ///
+/// With `max_states` set, memory has a bound whatever keys clients choose: a check
+/// that needs new states in a full shard first drops idle ones, then evicts the
+/// states nearest to fresh (the earliest reset among a sample), never one of the
+/// key being checked. An evicted key starts afresh, which is the least a bound can
+/// cost: its state was about to be forgotten anyway. The bound is per shard
+/// (max_states / 64), so the total is approximate to a shard's share.
+///
 /// Thread safe. Completions never run inline: they are posted to the handler's
 /// associated executor (the system executor when it has none, e.g. use_future).
 class memory_store final : public store {
@@ -29,13 +37,20 @@ class memory_store final : public store {
   /// Wall-clock source: injected for tests, std::chrono::system_clock by default.
   using clock_function = std::function<std::chrono::system_clock::time_point()>;
 
-  explicit memory_store(clock_function now = {});
+  /// `max_states` 0: no bound (memory follows the keys alive, see above).
+  explicit memory_store(clock_function now = {}, std::size_t max_states = 0);
   ~memory_store() override;
   memory_store(const memory_store&) = delete;
   memory_store& operator=(const memory_store&) = delete;
 
   /// Limit states held now, over all shards (locks each shard in turn).
   [[nodiscard]] std::size_t size() const;
+
+  /// Changes the bound (0: none) for the states created from now on (on reload).
+  void set_max_states(std::size_t max_states) noexcept;
+
+  /// States evicted to stay within max_states so far.
+  [[nodiscard]] std::uint64_t evicted() const noexcept;
 
   /// Drops every idle state at once (e.g. from a timer when traffic is sparse);
   /// returns how many were dropped.
