@@ -26,15 +26,12 @@ bool looks_alive(upstream_connection& c) {
 
 }  // namespace
 
-std::string server_key(const config::endpoint& server) {
-  std::string key = server.host;
-  key += ':';
-  key += std::to_string(server.port);
-  return key;
-}
-
 upstream_pool::upstream_pool(net::executor ex, options opts)
     : ex_(ex), opts_(opts), resolver_(std::move(ex)) {}
+
+upstream_pool::upstream_pool(net::executor ex, options opts, resolve_cache::options dns,
+                             name_lookup lookup)
+    : ex_(std::move(ex)), opts_(opts), resolver_(dns, std::move(lookup)) {}
 
 net::awaitable<std::pair<net::error_code, connection_ptr>> upstream_pool::acquire(
     const config::upstream_config& up, bool allow_pooled, bool probe_idle) {
@@ -68,11 +65,14 @@ net::awaitable<std::pair<net::error_code, connection_ptr>> upstream_pool::acquir
 
 net::awaitable<std::pair<net::error_code, connection_ptr>> upstream_pool::connect(
     const config::endpoint& server, std::string key, std::chrono::milliseconds timeout) {
-  auto [rec, addresses] = co_await resolver_.resolve(server);
+  // One budget for the name and the connect: a hung DNS server must not hold the
+  // request past connect_timeout (the lookup goes on without it, for later requests).
+  const auto deadline = net::clock::now() + timeout;
+  auto [rec, addresses] = co_await resolver_.resolve(server, deadline);
   if (rec) co_return std::pair{rec, connection_ptr{}};
   auto c = std::make_unique<upstream_connection>(ex_);
   c->server_key = std::move(key);
-  c->stream.expires_after(timeout);
+  c->stream.expires_at(deadline);
   auto [ec, ep] = co_await c->stream.async_connect(addresses);
   if (ec) co_return std::pair{ec, connection_ptr{}};
   c->stream.socket().set_option(net::tcp::no_delay(true), ec);

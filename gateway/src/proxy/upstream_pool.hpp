@@ -12,7 +12,9 @@
 
 #include "config/config.hpp"
 #include "proxy/async.hpp"
+#include "proxy/name_lookup.hpp"
 #include "proxy/resolve_cache.hpp"
+#include "proxy/server_key.hpp"
 
 namespace floodgate::proxy {
 
@@ -45,6 +47,8 @@ class upstream_pool {
 
   explicit upstream_pool(net::executor ex, options opts);
   explicit upstream_pool(net::executor ex) : upstream_pool(std::move(ex), options{}) {}
+  /// With its own DNS (tests: a resolver that hangs, answers late, or fails).
+  upstream_pool(net::executor ex, options opts, resolve_cache::options dns, name_lookup lookup);
 
   /// A connection to the next server of `up` in round-robin order, skipping
   /// servers that failed recently (unless all did). An idle pooled connection to
@@ -52,9 +56,9 @@ class upstream_pool {
   /// has been idle for `probe_after_idle`, it is first checked for a close (or
   /// unsolicited bytes) from the server with one non-blocking recv. A caller that
   /// can replay its request on a fresh connection when a pooled one turns out stale
-  /// skips the probe for connections idle a moment only: under load, no syscall. A server that does
-  /// not accept within `up.connect_timeout` is marked down and the next one is tried. Fails with
-  /// errc::upstream_connect when no server accepted.
+  /// skips the probe for connections idle a moment only: under load, no syscall. A server whose
+  /// name does not resolve and accept within `up.connect_timeout`, both together, is marked down
+  /// and the next one is tried. Fails with errc::upstream_connect when no server accepted.
   net::awaitable<std::pair<net::error_code, connection_ptr>> acquire(
       const config::upstream_config& up, bool allow_pooled = true, bool probe_idle = true);
 
@@ -81,8 +85,5 @@ class upstream_pool {
   std::unordered_map<std::string, std::size_t> next_;                   // key: upstream name
   std::unordered_map<std::string, net::clock::time_point> down_until_;  // key: host:port
 };
-
-/// "host:port" of a configured server (the pool's key).
-[[nodiscard]] std::string server_key(const config::endpoint& server);
 
 }  // namespace floodgate::proxy
