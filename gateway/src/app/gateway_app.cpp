@@ -128,6 +128,7 @@ int gateway_app::run() {
   auto& main_ctx = *contexts_.front();
   net::co_spawn(main_ctx, handle_reloads(), log_failure("reload"));
   net::co_spawn(main_ctx, watch_config_file(), log_failure("config watch"));
+  if (memory_ != nullptr) net::co_spawn(main_ctx, report_evictions(), log_failure("evictions"));
   net::co_spawn(main_ctx, handle_stop(), log_failure("shutdown"));
 
   std::vector<std::jthread> workers;
@@ -169,6 +170,24 @@ net::awaitable<void> gateway_app::watch_config_file() {
       spdlog::info("{} changed: reloading", config_path_);
       reload();
     }
+  }
+}
+
+net::awaitable<void> gateway_app::report_evictions() {
+  // A full memory store forgets keys early: say so in the log, where operators look
+  // first, at most once a minute (the counter is in /metrics).
+  net::steady_timer timer(co_await net::this_coro::executor);
+  std::uint64_t reported = memory_->evicted();
+  while (!stopping_.load()) {
+    timer.expires_after(60s);
+    co_await timer.async_wait(net::as_tuple(net::use_awaitable));
+    const auto evicted = memory_->evicted();
+    if (evicted == reported || stopping_.load()) continue;
+    spdlog::warn(
+        "memory store full: {} limit states evicted in the last minute (server.max_limit_states "
+        "= {}); their keys start afresh. Raise it, or key on something clients cannot choose",
+        evicted - reported, policy_->current_config()->server.max_limit_states);
+    reported = evicted;
   }
 }
 

@@ -55,6 +55,7 @@ class gateway_app {
  private:
   boost::asio::awaitable<void> handle_reloads();
   boost::asio::awaitable<void> watch_config_file();
+  boost::asio::awaitable<void> report_evictions();
   boost::asio::awaitable<void> handle_stop();
   void reload();
   void finish();
