@@ -50,23 +50,23 @@ reply error_reply(unsigned status, std::string_view code, std::string_view messa
   return r;
 }
 
-reply api_summary(db_pool& pool, const query_map& q) {
-  const auto window = window_param(q);
-  if (!window) return bad_request(window.error());
-  const auto routes = pool.run([&](pqxx::connection& c) { return query_routes(c, *window); });
+namespace {
+
+// The queries behind the endpoints, run on a worker thread with valid parameters.
+
+reply summary_reply(db_pool& pool, std::chrono::seconds window) {
+  const auto routes = pool.run([&](pqxx::connection& c) { return query_routes(c, window); });
   traffic_stats all;
   for (const auto& r : routes) all.add(r.stats);
   json_writer w;
-  w.begin_object().member("window_seconds", std::int64_t{window->count()});
+  w.begin_object().member("window_seconds", std::int64_t{window.count()});
   write_stats(w, all);
   w.member("routes", std::uint64_t{routes.size()}).end_object();
   return json_reply(w);
 }
 
-reply api_routes(db_pool& pool, const query_map& q) {
-  const auto window = window_param(q);
-  if (!window) return bad_request(window.error());
-  auto routes = pool.run([&](pqxx::connection& c) { return query_routes(c, *window); });
+reply routes_reply(db_pool& pool, std::chrono::seconds window) {
+  auto routes = pool.run([&](pqxx::connection& c) { return query_routes(c, window); });
   // Busiest first: what an operator looks for; the name keeps the order stable.
   std::stable_sort(routes.begin(), routes.end(), [](const route_stats& a, const route_stats& b) {
     return a.stats.counts.total() > b.stats.counts.total();
@@ -82,13 +82,9 @@ reply api_routes(db_pool& pool, const query_map& q) {
   return json_reply(w);
 }
 
-reply api_top_blocked(db_pool& pool, const query_map& q) {
-  const auto window = window_param(q);
-  if (!window) return bad_request(window.error());
-  const auto limit = limit_param(q);
-  if (!limit) return bad_request(limit.error());
+reply top_blocked_reply(db_pool& pool, std::chrono::seconds window, std::size_t limit) {
   const auto clients =
-      pool.run([&](pqxx::connection& c) { return query_top_blocked(c, *window, *limit); });
+      pool.run([&](pqxx::connection& c) { return query_top_blocked(c, window, limit); });
   json_writer w;
   w.begin_array();
   for (const auto& b : clients) {
@@ -102,13 +98,9 @@ reply api_top_blocked(db_pool& pool, const query_map& q) {
   return json_reply(w);
 }
 
-reply api_timeseries(db_pool& pool, const query_map& q) {
-  const auto window = window_param(q);
-  if (!window) return bad_request(window.error());
-  const auto step = step_param(q, *window);
-  if (!step) return bad_request(step.error());
+reply timeseries_reply(db_pool& pool, std::chrono::seconds window, std::chrono::seconds step) {
   const auto points =
-      pool.run([&](pqxx::connection& c) { return query_timeseries(c, *window, *step); });
+      pool.run([&](pqxx::connection& c) { return query_timeseries(c, window, step); });
   json_writer w;
   w.begin_array();
   for (const auto& p : points) {
@@ -120,6 +112,40 @@ reply api_timeseries(db_pool& pool, const query_map& q) {
   }
   w.end_array();
   return json_reply(w);
+}
+
+}  // namespace
+
+prepared_api api_summary(const query_map& q) {
+  const auto window = window_param(q);
+  if (!window) return bad_request(window.error());
+  return [window = *window](db_pool& pool) { return summary_reply(pool, window); };
+}
+
+prepared_api api_routes(const query_map& q) {
+  const auto window = window_param(q);
+  if (!window) return bad_request(window.error());
+  return [window = *window](db_pool& pool) { return routes_reply(pool, window); };
+}
+
+prepared_api api_top_blocked(const query_map& q) {
+  const auto window = window_param(q);
+  if (!window) return bad_request(window.error());
+  const auto limit = limit_param(q);
+  if (!limit) return bad_request(limit.error());
+  return [window = *window, limit = *limit](db_pool& pool) {
+    return top_blocked_reply(pool, window, limit);
+  };
+}
+
+prepared_api api_timeseries(const query_map& q) {
+  const auto window = window_param(q);
+  if (!window) return bad_request(window.error());
+  const auto step = step_param(q, *window);
+  if (!step) return bad_request(step.error());
+  return [window = *window, step = *step](db_pool& pool) {
+    return timeseries_reply(pool, window, step);
+  };
 }
 
 reply api_health(db_pool& pool) {

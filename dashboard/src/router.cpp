@@ -70,16 +70,20 @@ routed router::dispatch(std::string_view method, std::string_view target) const 
                             guarded(path, [this] { return api_health(health_pool_); }),
                             health_start_within, health_answer_within, health_reply(false)};
   }
-  using api_handler = reply (*)(db_pool&, const query_map&);
+  using api_handler = prepared_api (*)(const query_map&);
   api_handler api = nullptr;
   if (path == "/api/summary") api = api_summary;
   if (path == "/api/routes") api = api_routes;
   if (path == "/api/top-blocked") api = api_top_blocked;
   if (path == "/api/timeseries") api = api_timeseries;
   if (api != nullptr) {
+    // Parameters are checked here, on the I/O thread: a 400 never waits for a worker.
+    auto prepared = api(split->query);
+    if (auto* refused = std::get_if<reply>(&prepared)) return std::move(*refused);
     return blocking_request{
         lane::api,
-        guarded(path, [this, api, q = std::move(split->query)] { return api(api_pool_, q); }),
+        guarded(path, [this, query = std::get<api_query>(
+                                 std::move(prepared))] { return query(api_pool_); }),
         api_start_within, api_answer_within,
         error_reply(503, "postgres_timeout", "PostgreSQL did not answer in time")};
   }

@@ -111,6 +111,8 @@ TEST(dashboard_hung_postgres, page_404_and_health_still_answer) {
   EXPECT_EQ(http_request(d.port, "/").status, 200u);
   EXPECT_EQ(http_request(d.port, "/nope").status, 404u);
   EXPECT_EQ(http_request(d.port, "/api/summary", "POST").status, 405u);
+  EXPECT_EQ(http_request(d.port, "/api/summary?window=banana").status, 400u);
+  EXPECT_EQ(http_request(d.port, "/api/top-blocked?limit=0").status, 400u);
   EXPECT_LT(seconds_since(t), 1.0) << "requests without PostgreSQL waited for it";
 
   t = clock_type::now();
