@@ -119,6 +119,10 @@ TEST_F(gateway_ops, metrics_has_every_spec_series) {
   EXPECT_EQ(metric_value(r.body, "floodgate_limiter_duration_seconds_count"), 2.0);
   EXPECT_EQ(metric_value(r.body, "floodgate_circuit_state"), 0.0);
   EXPECT_EQ(metric_value(r.body, "floodgate_redis_errors_total"), 0.0);
+  EXPECT_EQ(metric_value(r.body, R"(floodgate_responses_total{route="data",code="2xx"})"), 1.0)
+      << r.body;
+  EXPECT_EQ(metric_value(r.body, R"(floodgate_responses_total{route="data",code="4xx"})"), 1.0)
+      << r.body;
   // The memory store's own: the one client's one state, nothing evicted.
   EXPECT_EQ(metric_value(r.body, "floodgate_limit_states"), 1.0) << r.body;
   EXPECT_EQ(metric_value(r.body, "floodgate_limit_states_evicted_total"), 0.0) << r.body;

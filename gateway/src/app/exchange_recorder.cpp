@@ -1,7 +1,9 @@
 #include "app/exchange_recorder.hpp"
 
+#include <array>
 #include <atomic>
 #include <random>
+#include <string_view>
 
 #include <spdlog/spdlog.h>
 
@@ -17,6 +19,16 @@ namespace {
 std::uint64_t next_recorder_id() {
   static std::atomic<std::uint64_t> next{0};
   return ++next;
+}
+
+// The `code` label of floodgate_responses_total: the status class, as Traefik and Kong
+// label theirs ("5xx" alerts need no regex), and "none" for an exchange that ended
+// without a response (the client or a drain closed the connection first).
+constexpr std::array<std::string_view, 6> status_classes{"none", "1xx", "2xx", "3xx", "4xx", "5xx"};
+
+std::size_t status_class(unsigned status) noexcept {
+  const unsigned c = status / 100;
+  return c >= 1 && c <= 5 ? c : 0;
 }
 
 double seconds(std::chrono::steady_clock::duration d) {
@@ -40,6 +52,9 @@ struct exchange_recorder::series {
         unmatched(r.counter("floodgate_unmatched_requests_total",
                             "Requests no route matched (answered 404).", {})
                       .with({})),
+        responses(r.counter("floodgate_responses_total",
+                            "Responses by route and status class (none: closed before one).",
+                            {"route", "code"})),
         duration(r.histogram("floodgate_request_duration_seconds",
                              "Time in the gateway per request, upstream included.", {"route"},
                              metrics::default_latency_buckets())),
@@ -50,6 +65,7 @@ struct exchange_recorder::series {
 
   metrics::counter_family& requests;
   metrics::counter& unmatched;
+  metrics::counter_family& responses;
   metrics::histogram_family& duration;
   metrics::histogram& limiter;
 };
@@ -82,17 +98,24 @@ void exchange_recorder::completed(const policy::exchange& e, unsigned status,
       limit::decision decision{};
       metrics::counter* requests = nullptr;
       metrics::histogram* duration = nullptr;
+      std::array<metrics::counter*, status_classes.size()> responses{};  // found on first use
     };
     thread_local last_series last;
     if (last.owner != recorder_id_ || last.decision != e.decision || last.route != e.route) {
       last.requests = &series_->requests.with({e.route, decision});
       last.duration = &series_->duration.with({e.route});
+      if (last.owner != recorder_id_ || last.route != e.route) last.responses = {};
       last.owner = recorder_id_;
       last.decision = e.decision;
       last.route = e.route;
     }
     last.requests->inc();
     last.duration->observe(seconds(latency));
+    auto*& responses = last.responses[status_class(status)];
+    if (responses == nullptr) {
+      responses = &series_->responses.with({e.route, status_classes[status_class(status)]});
+    }
+    responses->inc();
   }
 
   const double latency_ms = seconds(latency) * 1000.0;
